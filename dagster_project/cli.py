@@ -1,0 +1,77 @@
+"""The `gwr` command: build, validate and browse the package (SPEC §8)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from dagster_project.defs.resources import REPO_ROOT
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government work reports as a Frictionless data package.")
+
+
+@app.command()
+def build(
+    sources: Path = typer.Option(REPO_ROOT / "seeds", help="Folder of raw report files."),
+    out: Path = typer.Option(REPO_ROOT / "datapackage", help="Where the package is published."),
+    strict: bool = typer.Option(False, help="Exit non-zero when a document was quarantined or a row rejected."),
+    max_bytes: int = typer.Option(50 * 1024 * 1024, help="Files larger than this are quarantined."),
+) -> None:
+    """Run the whole asset graph in-process and publish a validated package."""
+    from dagster_project.runner import BuildError, run_build
+
+    try:
+        summary = run_build(sources, out, max_bytes)
+    except BuildError as err:
+        typer.echo(f"build failed: {err}", err=True)
+        raise typer.Exit(2) from err
+    typer.echo(f"published {out} ({summary.documents} documents, run {summary.run_id})")
+    for table, n in summary.rows.items():
+        typer.echo(f"  {table:11s} {n:6d} rows  {summary.rejected.get(table, 0):4d} rejected")
+    typer.echo(f"  quarantined {len(summary.quarantined)}")
+    for q in summary.quarantined:
+        typer.echo(f"    {q['source_path']}: {q['error']}")
+    for problem in summary.extraction_problems:
+        typer.echo(f"  problem: {problem}")
+    if strict and not summary.clean:
+        typer.echo("strict: documents were quarantined or rows rejected", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(package: Path = typer.Argument(REPO_ROOT / "datapackage", help="A published package folder.")) -> None:
+    """Re-validate a published package with Frictionless and Pandera."""
+    from dagster_project.core.package_check import revalidate
+
+    report = revalidate(package)
+    for task in report["frictionless"]["tasks"]:
+        typer.echo(f"  frictionless {task['resource']:11s} {'ok' if task['valid'] else 'INVALID'} ({task['rows']} rows)")
+    for error in report["frictionless"]["errors"]:
+        typer.echo(f"  frictionless error: {json.dumps(error, ensure_ascii=False)}")
+    for table, summary in report["pandera"].items():
+        state = "ok" if not summary["rejected"] and not summary["failed_checks"] else f"FAILED {summary['failed_checks']}"
+        typer.echo(f"  pandera      {table:11s} {state} ({summary['rows']} rows)")
+    typer.echo("valid" if report["valid"] else "INVALID")
+    if not report["valid"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ui(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(3000, help="Port to listen on."),
+) -> None:
+    """Start the Dagster UI (and daemon) with this project loaded."""
+    from dagster_project.runner import ensure_dagster_home
+
+    ensure_dagster_home()
+    dagster = Path(sys.executable).with_name("dagster")
+    cmd = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
+    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT, env=os.environ.copy()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,52 @@
+"""Run every extractor on one normalized document and give each row its id and raw span."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from collections.abc import Callable
+
+from dagster_project.core.context import DocContext
+from dagster_project.core.glossary import extract_glossary
+from dagster_project.core.indicators import extract_indicators
+from dagster_project.core.normalize import NormalizedText
+from dagster_project.core.projects import extract_projects
+from dagster_project.core.targets import extract_targets
+
+Extractor = Callable[[str, DocContext], list[dict]]
+EXTRACTORS: dict[str, Extractor] = {
+    "indicators": extract_indicators,
+    "targets": extract_targets,
+    "glossary": extract_glossary,
+    "projects": extract_projects,
+}
+ROW_TABLES = tuple(EXTRACTORS)
+
+
+def extract_table(table: str, normalized: NormalizedText, context: DocContext) -> tuple[list[dict], list[str]]:
+    """Rows of one table for one document, plus problems (an extractor that crashed).
+
+    An extractor failure must not lose the document: it is reported and the other
+    tables still publish.
+    """
+    try:
+        rows = EXTRACTORS[table](normalized.text, context)
+    except Exception as err:  # noqa: BLE001 - any bug in an extractor is reported, not raised
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        return [], [f"{table} extractor failed: {type(err).__name__}: {err} ({where.filename}:{where.lineno})"]
+    return finish_rows(rows, normalized, context.doc_id), []
+
+
+def finish_rows(rows: list[dict], normalized: NormalizedText, doc_id: str) -> list[dict]:
+    """Add `id` (`<doc_id>:<start>-<end>:<k>`) and the raw span of each row's passage."""
+    seen: Counter[tuple[int, int]] = Counter()
+    finished = []
+    for row in sorted(rows, key=lambda r: (r["char_start"], r["char_end"])):
+        span = (int(row["char_start"]), int(row["char_end"]))
+        k = seen[span]
+        seen[span] += 1
+        raw_start, raw_end = normalized.raw_span(*span) if span[1] > span[0] else (None, None)
+        finished.append(
+            {"id": f"{doc_id}:{span[0]}-{span[1]}:{k}", **row, "doc_id": doc_id, "raw_start": raw_start, "raw_end": raw_end}
+        )
+    return finished
