@@ -4,11 +4,16 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import typer
 
 from dagster_project.defs.resources import REPO_ROOT
+
+# Dagster labels the APIs we rely on (observable sources, backfill policies) beta/preview;
+# that is known and pinned, and says nothing to a person running a build.
+warnings.filterwarnings("ignore", message=r".*currently in (beta|preview)")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government work reports as a Frictionless data package.")
 

@@ -33,6 +33,10 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as err:
         utf8_error = err
+    if utf8_error.reason == "unexpected end of data":
+        # Valid UTF-8 up to an incomplete last character: a UTF-8 file cut short. Read as
+        # GB18030 its UTF-8 characters would come back as plausible-looking wrong ones.
+        raise UndecodableError(f"UTF-8 text cut off inside a character at byte {utf8_error.start}")
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:

@@ -55,8 +55,8 @@ def read_published(package_dir: Path) -> tuple[dict, dict[str, str], dict[str, i
             col = raw[f["name"]] if f["name"] in raw else pd.Series([""] * len(raw))
             if f["type"] == "boolean":
                 col = col.map({"true": True, "false": False, "": None})
-            elif f["type"] != "string":
-                col = col.replace("", None)
+            else:
+                col = col.astype(object).where(col != "", None)  # an empty cell is missing
             raw[f["name"]] = col.astype(DTYPES.get(f["type"], "string"))
         frames[table] = raw
     docs = frames.get("documents")

@@ -42,8 +42,9 @@ def _value_digits_in_quote(df: pd.DataFrame) -> pd.Series:
 
 
 def _range_ordered(df: pd.DataFrame) -> pd.Series:
-    between = df["comparator"] == "between"
-    return (~between | (df["value_max"] > df["value"])).fillna(False).astype(bool)
+    between = (df["comparator"] == "between").fillna(False).astype(bool)
+    ordered = (df["value_max"] > df["value"]).fillna(False).astype(bool)
+    return ~between | ordered
 
 
 def _percent_plausible(df: pd.DataFrame) -> pd.Series:

@@ -44,7 +44,8 @@ def to_frame(rows: list[dict], descriptor: dict) -> pd.DataFrame:
     names = field_names(descriptor)
     frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
     for f in descriptor["fields"]:
-        col = frame[f["name"]].replace("", None) if f["type"] != "string" else frame[f["name"]]
+        # An empty CSV cell means missing (SPEC §4), so "" and None are the same value.
+        col = frame[f["name"]].astype(object).where(frame[f["name"]] != "", None)
         frame[f["name"]] = col.astype(DTYPES.get(f["type"], "string"))
     return frame
 

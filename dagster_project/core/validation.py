@@ -59,7 +59,9 @@ def validate_frame(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema) 
         if pd.isna(case.index):
             table_errors.append({"check": check, "column": _text(case.column), "failure": _text(case.failure_case)})
             continue
-        bad_index.setdefault(int(case.index), []).append(f"{check}" + (f" on {case.column}" if _text(case.column) else ""))
+        # A DataFrame-level rule reports every column of a failing row: name the rule once.
+        where = f" on {case.column}" if case.schema_context == "Column" else ""
+        bad_index.setdefault(int(case.index), []).append(check + where)
     rejected = []
     for idx in sorted(bad_index):
         row = frame.loc[idx]

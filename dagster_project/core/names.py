@@ -1,0 +1,106 @@
+"""Names of indicators as reports write them: where a name stops, what it means.
+
+`split_name` separates a name from the verb words before its number (GDP|增长); `clean_name`
+drops words that only say when or where; `distribute` expands a shared head (城镇、农村居民
+人均可支配收入 → 城镇居民…, 农村居民…); `noun_after` reads the name that follows a count
+(建成|582个|省大中型项目).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .vocabulary import match_indicator, strip_filler
+
+# Verb-ish words between a name and its number, stripped from the end of the name.
+_VERB_TAIL = re.compile(
+    r"(?:同比|同口径|比上年|较上年|比去年|较去年|较\d{4}年|比\d{4}年|较三年前|较五年前|年均|平均|"
+    r"分别|均|各|逐年|累计|合计|总计|共|已|已经|全部|大幅|稳步|持续|进一步|"
+    r"增长|增加|增|提高|提升|上升|上涨|下降|降低|减少|压减|调减|回落|下滑|压降|压缩|降|"
+    r"增至|增加到|提高到|提高至|提升至|提升到|上升到|上升至|扩大到|扩大至|降至|降到|下降到|减少到|减少至|"
+    r"达到|达|完成|实现|突破|超过|超|保持|稳定|为|是|在|至|到|有|超额完成|再|可|可以|能|能够|将|向|每立方米|控制|保持|稳定)$"
+)
+# Not the name of an indicator: honours, ranks, counts of indicators, bare time words.
+_NAME_STOP = re.compile(r"荣誉|奖项|称号|表彰|位次|排名|名次|指标$|方面|周年|届|第|倍$|年度$|年$|^工作$|大关|^(?:剩余|最后|其中|现行标准下|仅用|用|全面|先后)$|[A-Za-z]个$|获评|入选|荣获")
+_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_VERB_START = re.compile(r"增|提|扩|降|减|到|至|达|为|比|较(?=\d|上年|去年)|同比|分别|均|占|超|突破|以上|以下|左右|的|和|及|与|或|等")
+# Where the name after a count stops (582个省大中型项目|超额完成…).
+_NOUN_STOP = re.compile(
+    r"\d|就|顺利|荣获|实现|完成|全部|均|获|入选|成为|启动|达到|达|建成|纳入|通过|进入|超额|顺利|参保|被|在|得到|基本|已|正在|"
+    r"实施|齐聚|投产|开业|竣工|分别|录取|用上|奋战|惠及|提升|转化|进行|，|,|。|、|；|：|（|\(|【|及以上"
+)
+PLACES = re.compile(r"各[县区市乡镇地]|县城|[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3})+|[\u4e00-\u9fff]{2}[县区市]")
+
+
+def split_name(pre: str) -> tuple[str, str]:
+    """Split the text before a number into (name, verb words)."""
+    verbs = ""
+    name = pre
+    while True:
+        m = _VERB_TAIL.search(name)
+        if not m or m.start() == 0 and len(name) > len(m.group(0)):
+            break
+        verbs = m.group(0) + verbs
+        name = name[: m.start()]
+        if not name:
+            break
+    return name, verbs
+
+
+def clean_name(name: str) -> str:
+    name = re.sub(r"【\d+】|\[\d+\]", "", name)
+    name = re.sub(r"^(?:力争|确保|争取)?(?:到|至|在|于)?(?:20\d\d年|“?十[一二三四五六]五”?)(?:底|末|前|内|时)?", "", name)
+    name = name.strip(" 　“”\"'（(")
+    name = strip_filler(name)
+    return re.sub(r"的$", "", name.strip("、“”"))
+
+
+def is_name(name: str) -> bool:
+    return (len(_CJK.findall(name)) >= 2 and not _NAME_STOP.search(name)
+            and not re.search(r"(?<![A-Za-z])\d+\.\d|\d(?:分钟|小时|年|月|天)", name))
+
+
+def distribute(names_text: str) -> list[str]:
+    """`城镇、农村居民人均可支配收入` → [城镇居民人均可支配收入, 农村居民人均可支配收入]."""
+    text = re.sub(r"^城乡居民", "城镇、农村居民", names_text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(?:和|及|与)(?=农村)", "、", text)
+    parts = [p for p in re.split(r"、|和(?=[^、]*$)", text) if p]
+    if len(parts) < 2:
+        return [names_text]
+    parts = [re.sub(r"[一二三四五六七八九十两\d]+(?:大|个|项)(?=[\u4e00-\u9fff])", "", p) for p in parts]
+    last = parts[-1]
+    out = []
+    for p in parts[:-1]:
+        # a short modifier shares the head of the last item: 纺织服装 + (电子信息)产业集群产值
+        if len(p) <= len(last) / 2 and len(last) - len(p) >= 4 and not match_indicator(p):
+            out.append(p + last[len(p):] if not last.startswith(p) else last)
+        else:
+            out.append(p)
+    out.append(parts[-1])
+    return out
+
+
+def split_scope(name: str) -> tuple[str, str]:
+    m = re.match(r"^([\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|综保区|新区|工业园区?))(?=[\u4e00-\u9fff]{2})", name)
+    if m and not match_indicator(name):
+        return m.group(1), name[m.end():]
+    return "", name
+
+
+def elided(name: str, previous: str) -> str:
+    """Complete a short name from its sibling when the vocabulary knows the result."""
+    for k in range(2, len(previous)):
+        if match_indicator(previous[:k] + name):
+            return previous[:k] + name
+    return name
+
+
+def noun_after(text: str, pos: int, end: int) -> str:
+    """The noun phrase right after a quantity (582个省大中型项目 → 省大中型项目)."""
+    if pos >= end or not re.match(r"[\u4e00-\u9fff“]", text[pos]) or _VERB_START.match(text, pos):
+        return ""
+    m = _NOUN_STOP.search(text, pos, min(end, pos + 16))
+    noun = text[pos: m.start() if m else min(end, pos + 16)]
+    if m and m.group(0).isdigit():
+        noun = re.sub(r"(?:超过|超|突破|达到|达|近|约|逾)$", "", noun)  # 企业营收超|50亿元: a threshold follows
+    return noun if len(_CJK.findall(noun)) >= 2 else ""
