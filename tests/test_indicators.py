@@ -124,7 +124,73 @@ def test_comparisons_with_higher_levels_are_not_changes():
 def test_value_first_counts():
     got = review("582个省大中型项目、1736个“八大行动”项目超额完成年度投资计划。")
     assert [(r["indicator"], r["value"], r["unit"]) for r in got] == [
-        ("省大中型项目", 582, "个"), ("八大行动”项目", 1736, "个")]
+        ("省大中型项目", 582, "个"), ("超额完成年度投资计划的“八大行动”项目", 1736, "个")]  # quote marks in pairs
+
+
+def names(got):
+    return [(r["indicator"], r["value"], r["unit"]) for r in got]
+
+
+def test_a_count_is_named_by_what_is_counted():
+    # the count is of enterprises that reached L4, not a level of digitisation
+    got = review("“上云用数赋智”成效显著,77家规上工业企业产业数字化水平达L4以上级别,驴充充二轮车充电桩细分领域市场占有率全国第一。")
+    assert names(got) == [("产业数字化水平达L4以上级别的规上工业企业", 77, "家")]
+    assert got[0]["quote"] == "77家规上工业企业产业数字化水平达L4以上级别"
+    # a bare class of things (企业, 开发区) is named by what the sentence says of them
+    got = review("1986家企业启动数字化改造,6家企业被认定为省智能制造标杆,信丰、定南、南康、上犹4个开发区获批扩区调区。")
+    assert names(got) == [("启动数字化改造的企业", 1986, "家"), ("被认定为省智能制造标杆的企业", 6, "家"),
+                          ("获批扩区调区的开发区", 4, "个")]
+    # counts of nested places name nothing on their own
+    assert review("提升12个乡镇26个村5000余户群众供电保障能力。") == []
+
+
+def test_distributive_items_share_the_head():
+    got = review("自觉接受各方面监督，建议和提案的办复率、满意和基本满意率均为100%。")
+    assert [r["indicator"] for r in got] == ["建议和提案的办复率", "满意率", "基本满意率"]
+    got = review("办理人大代表建议274件、政协提案397件，代表、委员满意率均达100%。")
+    assert [r["indicator"] for r in got if r["unit"] == "%"] == ["代表满意率", "委员满意率"]
+    got = review("断面水质优良率、饮用水水源地水质达标率稳定在100%。")
+    assert [r["indicator"] for r in got] == ["断面水质优良率", "饮用水水源地水质达标率"]
+
+
+def test_names_keep_quote_marks_in_pairs():
+    got = review("一年来，共引进项目44个，其中亿元以上项目9个、“5020”项目6个，认定总进资135.27亿元。")
+    five = next(r for r in got if r["value"] == 6)
+    assert (five["indicator"], five["quote"]) == ("“5020”项目", "“5020”项目6个")
+    got = review("推动“八大标志性战役、30个专项行动”协同增效，打造区域性中心敬老院25个、“老一小幸福院”112个。")
+    for r in got:
+        assert r["indicator"].count("“") == r["indicator"].count("”"), r
+
+
+def test_times_held_are_not_statistics_and_names_do_not_leak():
+    text = ("先后举办3次重点项目集中开（竣）工仪式，全市30个重点项目竣工投产，85个重点项目稳步推进，"
+            "累计完成投资97.1亿元。")
+    got = review(text)
+    assert not [r for r in got if r["unit"] == "次"]
+    invest = next(r for r in got if r["value"] == 97.1)
+    assert "举办" not in invest["indicator"] and "举办" not in invest["quote"]
+    assert invest["indicator"].endswith("完成投资") and invest["quote"].endswith("累计完成投资97.1亿元")
+    assert ("竣工投产的重点项目", 30, "个") in names(got)
+
+
+def test_weak_names_take_their_object_or_go():
+    assert names(review("启动了规划用地“多审合一”改革，为企业降低30%经济成本。")) == [("企业经济成本", -30, "%")]
+    assert names(review("向县(市、区)调整下放105项、赋予国家级开发区95项市级管理权限。")) == [("市级管理权限", 95, "项")]
+    # …已完成整改25个，1个正在实施之中: the 1 is not another count of the same thing
+    got = review("中央环保督察及“回头看”反馈的问题已完成整改25个，1个正在实施之中，其中园区卫生防护距离内的2540户已全部搬迁。")
+    assert [r["value"] for r in got] == [25]
+    assert names(review("农村公路实现组组通，建制村100%通客车。")) == [("建制村通客车", 100, "%")]
+
+
+def test_names_next_to_corrupted_text_are_not_guessed():
+    got = review("127项深圳市高频事项在区实现“就近办”?!坝H清赣商”平台累计上线政策108项,全年兑付资金超3亿元。")
+    assert [r["value"] for r in got] == [127, 3]
+
+
+def test_this_year_in_a_review_is_the_year_of_the_report():
+    got = extract_indicators("一、过去五年的工作回顾\n地区生产总值跃升至全国百强城市第66位，今年有望突破4000亿元。",
+                             DocContext("t", "party_congress_report", "", 2020, 2021))
+    assert [(r["value"], r["period"], r["is_estimate"]) for r in got] == [(4000, "2021", True)]
 
 
 @pytest.mark.parametrize("stem", list(CONTEXT))
@@ -140,3 +206,5 @@ def test_provenance_invariants(stem):
         assert "id" not in r and "raw_start" not in r
         assert r["measure"] in ("level", "growth_rate", "ratio", "pp_change")
         assert r["comparator"] in ("=", "~", ">=", ">", "<=", "<", "between")
+        assert r["indicator"].count("“") == r["indicator"].count("”"), r  # quote marks in pairs
+        assert r["unit"] != "次", r

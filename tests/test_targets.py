@@ -126,6 +126,48 @@ def test_counts_of_indicators_are_not_targets():
     assert not [r for r in rows("000") if r["value"] in (32, 21, 11) and "指标" in r["quote"]]
 
 
+def test_a_bare_class_of_things_is_not_a_name():
+    got = plan("打造数字经济发展新高地，启动建设阿里赣州中心、北斗时空大数据科技园等11个项目。"
+               "新续建市儿童医院等56个项目。")
+    assert [(r["indicator"], r["value"]) for r in got] == [("启动建设项目", 11), ("新续建项目", 56)]
+    assert got[0]["quote"] == "启动建设阿里赣州中心、北斗时空大数据科技园等11个项目"
+    got = plan("（1）完成乐港、镇桥、名口等14个乡镇（街道）集镇提升改造。")
+    assert [r["indicator"] for r in got] != ["乡镇"]
+
+
+def test_names_keep_quote_marks_in_pairs():
+    got = plan("深入推进“爱心食堂”工作，新增村级“爱心食堂”70个，实现建制村全覆盖的目标。")
+    assert [(r["indicator"], r["quote"]) for r in got] == [("新增村级“爱心食堂”", "新增村级“爱心食堂”70个")]
+
+
+def test_each_item_and_shares_over_a_bar():
+    got = plan("新建高品质脐橙栽培示范基地、水肥一体化果园各1万亩。")
+    assert [(r["indicator"], r["value"]) for r in got] == [("新建高品质脐橙栽培示范基地", 1), ("水肥一体化果园", 1)]
+    got = plan("持续壮大村集体经济，力争90%以上村集体经营性收入过30万元、65%以上过50万元。")
+    assert [(r["indicator"], r["value"], r["unit"], r["measure"], r["comparator"]) for r in got] == [
+        ("村集体经营性收入过30万元", 90, "%", "ratio", ">=")]
+    got = plan("践行以人民为中心的发展思想，安排80%以上财政资金投入民生领域。")
+    assert [(r["indicator"], r["value"]) for r in got] == [("财政资金投入民生领域", 80)]
+
+
+def test_goals_of_a_part_of_the_region_say_which_part():
+    got = plan("中心城区生活污水集中收集率提高至75%,瑞金、龙南达到70%,各县达到55%。")
+    assert [(r["indicator"], r["value"]) for r in got] == [
+        ("中心城区生活污水集中收集率", 75), ("瑞金、龙南生活污水集中收集率", 70), ("各县生活污水集中收集率", 55)]
+
+
+def test_a_measure_without_a_thing_takes_it_from_its_sentence():
+    got = plan("推进生猪复产增养，年出栏630万头、存栏350万头以上。"
+               "纺织服装产业带重点建设纺织科技产业园、面辅料交易市场，实现产业集群产值1000亿元。")
+    assert [r["indicator"] for r in got] == ["生猪年出栏", "生猪存栏", "纺织服装产业集群产值"]
+
+
+def test_a_total_is_of_the_project_just_named():
+    got = plan("(28)启动实施上罗源、泊阳北片区安置房建设，总建筑面积13.89万平方米。")
+    assert [(r["indicator"], r["quote"]) for r in got] == [
+        ("上罗源、泊阳北片区安置房总建筑面积", "上罗源、泊阳北片区安置房建设，总建筑面积13.89万平方米")]
+
+
 @pytest.mark.parametrize("stem", list(CONTEXT))
 def test_provenance_invariants(stem):
     text, doc = seed(stem)
@@ -134,6 +176,7 @@ def test_provenance_invariants(stem):
     for r in got:
         assert text[r["char_start"]:r["char_end"]] == r["quote"]
         assert r["target_type"] in ("main", "five_year", "long_term", "task")
+        assert r["indicator"].count("“") == r["indicator"].count("”"), r  # quote marks in pairs
         if r["value"] is None:
             assert r["measure"] == "qualitative" and r["target_type"] == "main"
         else:

@@ -86,7 +86,8 @@ def _period(m: Mention, year: int | None, five: tuple[int, int] | None) -> str |
         return str(a - 1)
     if m.from_to == "end" or m.measure == "ratio":
         return str(b)
-    if m.measure == "level" and _STATE_VERB.search(m.verbs + m.qualifier):
+    if m.measure == "level" and (_STATE_VERB.search(m.verbs + m.qualifier) or re.search(r"[至到]$", m.verbs)):
+        # 压缩至1.5个工作日, 降到…: where the period ended, not a five-year sum
         return str(b)
     return f"{a}-{b}"
 
@@ -108,7 +109,10 @@ def extract_indicators(text: str, doc: DocContext) -> list[dict]:
             top = sec.span if sec and sec.span else None
             five = top or ((year - 4, year) if year else None)
         row = row_base(m, text, doc, sec)
-        row.update(period=_period(m, year, five), scope=m.scope, is_estimate=m.estimate)
+        period = _period(m, year, five)
+        if doc.plan_year and re.search(r"今年", text[m.sentence[0]:m.qty.start]) and m.from_to != "start":
+            period = str(doc.plan_year)  # 今年有望突破4000亿元: the year the report is given in
+        row.update(period=period, scope=m.scope, is_estimate=m.estimate)
         rows.append(row)
     rows.sort(key=lambda r: (r["char_start"], r["char_end"]))
     return rows

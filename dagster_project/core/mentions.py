@@ -20,7 +20,10 @@ import re
 from dataclasses import dataclass
 
 from .numbers import Quantity, find_quantities, signed
-from .names import PLACES, clean_name, distribute, elided, is_name, noun_after, split_name, split_scope
+from .names import (
+    ENTITY_ATTRIBUTE, GENERIC, PLACES, balance_quotes, clean_name, distribute, elided, is_name, noun_after,
+    split_name, split_scope,
+)
 from .vocabulary import alias_pattern, match_indicator, standardize, strip_filler
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -32,10 +35,15 @@ _TO_LEVEL = re.compile(r"(?:增|提高|提升|上升|扩大|降|下降|减少|�
 _GROWTH_NAME = re.compile(r"涨幅|增幅|增速|增长率")
 _COMMIT = re.compile(r"力争|确保|争取|努力|力求")
 _ESTIMATE = re.compile(r"预计|有望|可望")
-_GENERIC_HEAD = re.compile(r"^(?:总量|总额|总数|规模|总规模|总投资|投资|人均)$")
+_GENERIC_HEAD = re.compile(r"^(?:总量|总额|总数|规模|总规模|总投资|投资|人均|总建筑面积|建筑面积|总面积|占地面积|总里程)$")
+_PLACE_LEAD = re.compile(r"^(?:中心城区|主城区|城区|市区|全市|全区|全县|县城)")
+# the thing a clause is about when it names a project: 启动实施上罗源片区安置房建设 → 上罗源片区安置房
+_PROJECT_CLAUSE = re.compile(
+    r"^(?:(?:启动实施|加快推进|启动|实施|推进|加快|开工建设|新建|续建|建设|谋划|推动|完成)+)?(?P<thing>.{2,30}?)(?:建设)?$")
 _COMPARED = re.compile(r"(?:高于|低于|快于|慢于|超出|超过|超|比)(?:全国|全省|全市|全区|省|市|国家)(?:、(?:省|市))?(?:平均)?(?:水平)?")
+_PERSON_NOUN = re.compile(r"人|员|者|工|民|生|众|才|客|士|师|队|干部|儿童|老人|家庭|户|妇女|青年|职工")
 _PERSONS = r"人口|群众|居民|人员|人才|劳动力|毕业生|职工|干部|农民|学生|游客|^人"
-_STOP_CONTEXT = re.compile(r"奖项|荣誉|称号|表彰|奖")
+_STOP_CONTEXT = re.compile(r"奖项|荣誉|称号|表彰|表扬|奖|刊载|刊发|批示|典型发言")
 _COUNT_UNITS = set("个家户名人项所座条套张处栋根台支款场批件") | {"万", "亿", "万人", "万户", "万家", "万个"}
 
 
@@ -105,6 +113,7 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
     subject_unit = ""  # unit of the last amount reported for that name
     last_unit = ""  # unit of the last number of the sentence
     recent: list[tuple[str, int]] = []  # explicit names in order, for 分别 without names
+    last: tuple[str, int, int] | None = None  # what the last statement counted, where, its end
     prev_end = start
     i = 0
     while i < len(qtys):
@@ -140,22 +149,40 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
                      or not is_name(clean_name(bare_pre))):
             q_end = group[-1].end + len(noun)
             nxt = qtys[j] if j < len(qtys) else None
-            if nxt and nxt.prefix_start - q_end <= 2 and text[q_end:nxt.prefix_start] in ("", "均", "都", "分别", "各"):
-                if nxt.prefix_start == nxt.start:
+            gap = text[q_end:nxt.prefix_start] if nxt else ""
+            over = nxt is not None and re.fullmatch(r"(?:均|都|分别|各)?过", gap) is not None
+            threshold = False
+            if nxt and (over or nxt.prefix_start - q_end <= 2 and gap in ("", "均", "都", "分别", "各")):
+                if nxt.prefix_start == nxt.start and not over:
+                    if nxt.unit in _COUNT_UNITS and re.match(r"[\u4e00-\u9fff]", text[nxt.end:nxt.end + 1]):
+                        # 12个乡镇26个村5000余户群众: counts of nested places, none named here
+                        prev_end, i = q_end, j
+                        continue
                     # the noun names the next number (为510家企业减免社保费6015.2万元): not this one
                     prev_end = group[-1].end
                     i = j
                     continue
-                # 4家企业营收超50亿元: a count of entities over a threshold
-                noun, q_end, j = noun + text[q_end:nxt.end], nxt.end, j + 1
-            if _STOP_CONTEXT.search(text, q_end, clause_end):
-                prev_end, i = q_end, j
+                # 4家企业营收超50亿元: a count of entities over a threshold (均/分别 say "each")
+                noun = noun + re.sub(r"^(?:均|都|分别|各)", "", gap) + text[nxt.prefix_start:nxt.end]
+                q_end, j, threshold = nxt.end, j + 1, True
+            if _STOP_CONTEXT.search(text, q_end, clause_end) or re.search(r"每[\u4e00-\u9fff]{1,4}$", bare_pre):
+                prev_end, i = q_end, j  # an honour; 每户培养1名…: a norm per unit, not a count
                 continue
             verb = _KEEP_VERB.match(bare_pre)
             keep = verb is not None and verb.group(0) == bare_pre
-            name = clean_name((bare_pre if keep else "") + noun)
+            counted = (noun, q_end, False) if threshold else _counted(text, noun, q_end, clause_end, q.unit, bare_pre)
+            if counted is None:
+                prev_end, i = q_end, j
+                continue
+            entity, noun_start = _entity(balance_quotes(noun)), group[-1].end
+            built = counted[0] != noun
+            noun, q_end, from_verb = counted
+            name = balance_quotes(noun) if built and not from_verb else clean_name((bare_pre if keep and not from_verb else "") + noun)
             if is_name(name):
-                out.extend(_emit([name], group, off if keep else q.prefix_start, q_end, "", commit, estimate, sent))
+                found = _emit([name], group, off if keep or from_verb else q.prefix_start, q_end, "", commit, estimate, sent)
+                out.extend(found)
+                if found:
+                    last = (entity, noun_start, q_end)
             prev_end = q_end
             i = j
             continue
@@ -173,6 +200,8 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
             from_to = "end"
         name = clean_name(name_raw)
         name_start = off + max(0, name_raw.find(name)) if name else off
+        if name and text[name_start - 1:name_start] == "“" and name_start > off:
+            name_start -= 1  # “老一小幸福院”112个: the quote keeps both marks
         if from_to == "end":
             name, name_start = out[-1].name, out[-1].quote_start
         elif name.startswith("占") or (not name and verbs.startswith("占")):
@@ -182,20 +211,35 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
                 continue
             name = subject[0] + share + ("" if re.search(r"比重|比例|份额", share) else "比重")
             name_start, verbs = subject[1], "占"
-        elif _GENERIC_HEAD.match(name) and (subject or _vocab_before(text, start, off)):
-            # 总量 / 人均 of the indicator last named in the sentence (GDP增幅…，总量从…);
-            # 总投资 / 投资 of the projects just counted (实施项目1963个、完成投资2562亿元)
-            named = _vocab_before(text, start, off) if name in ("总量", "人均") or not subject else None
+        elif name in ("总量", "人均") and (subject or _vocab_before(text, start, off)):
+            # 总量 / 人均 of the indicator last named in the sentence (GDP增幅…，总量从…)
+            named = _vocab_before(text, start, off)
             base = match_indicator(named[0]) if named else match_indicator(subject[0])
             base_name = base.name if base else subject[0]
-            name = "人均" + base_name if name == "人均" else (base_name if base else subject[0] + name)
+            name = "人均" + base_name if name == "人均" else base_name
             name_start = min(name_start, named[1]) if named else subject[1]
+        elif _GENERIC_HEAD.match(name):
+            # 总投资 / 总数 of what was just counted (实施项目1963个、完成投资2562亿元; 新增上市
+            #企业1家、总数达20家); when nothing was, the words as written (累计完成投资97.1亿元)
+            whole = _as_written(name_raw)
+            if last and re.fullmatch(r"[，,、；;\s]*", text[last[2]:off]) and (
+                    "投资" not in name or re.search(r"项目|工程|企业", last[0])):
+                base = re.sub(r"^(?:新增|净增|新建|新引进|引进|新培育|培育|新认定|认定)", "", last[0]) if "总" in name else last[0]
+                name, name_start = base + whole, last[1]
+            else:
+                name, name_start = whole, off + max(0, name_raw.find(whole))
+                about = _project_before(text, start, off)
+                if about and re.match(r"总|建筑|占地", whole):
+                    name, name_start = about[0] + whole, about[1]  # …安置房建设，总建筑面积13.89万平方米
+            if not is_name(name):
+                prev_end, i = group[-1].end, j
+                continue
         elif not is_name(name) and subject is None and _fits_vocab(_vocab_before(text, start, off), q):
             name, name_start = _vocab_before(text, start, off)
             subject = (name, name_start)
         elif subject and PLACES.fullmatch(name) and q.unit == last_unit and re.search(r"达|为|是", verbs):
             # …收集率提高至75%，瑞金、龙南达到70%，各县达到55%: the same indicator for sub-areas
-            scope_of, name, name_start = name, subject[0], off
+            scope_of, name, name_start = name, _PLACE_LEAD.sub("", subject[0]) or subject[0], off
         elif not is_name(name):
             if distrib and len(group) > 1 and len(recent) >= len(group):
                 names = [n for n, _ in recent[-len(group):]]
@@ -203,21 +247,64 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
                 prev_end = group[-1].end
                 i = j
                 continue
-            if subject is None or not (q.unit in ("%", "个百分点") or q.unit == subject_unit):
+            if subject is None or not (q.unit in ("%", "个百分点") or q.unit == subject_unit) or re.search(
+                    r"[\u4e00-\u9fff]", text[group[-1].end:clause_end]):
                 # a nameless number is about the last name only when it can be: its rate,
-                # or another amount in the same unit (…新增校舍18.3万平方米，14人录取… is not)
+                # or another amount in the same unit (…新增校舍18.3万平方米，14人录取… is not),
+                # and when nothing else is said of it (…整改25个，1个正在实施之中 is not)
                 prev_end = q.end
                 i = j
                 continue
             name, name_start = subject
         else:
+            weak = _weak_name(name, text, group[-1].end, clause_end)
+            if weak is None:
+                prev_end, i = group[-1].end, j  # 先后举办3次, 向县调整下放105项: not a statistic
+                continue
+            if weak != name:
+                name, obj_end = weak
+                name_start = off + max(0, name_raw.find(name[:2]))
+            else:
+                obj_end = 0
             if len(name) <= 2 and subject and not match_indicator(name):
                 name = elided(name, subject[0])  # 粮食种植面积…、总产51亿斤 → 粮食总产
+            # 使润泉水厂由日供水5万吨扩建至日供水10万吨 → 润泉水厂日供水
+            name = re.sub(r"^使", "", re.sub(r"[由从][^由从至到]*\d[^至到]*?(?:扩建|提高|提升|增加|增|扩大)?[至到]", "", name))
+            if q.unit in ("%",) and not verbs and not from_to:
+                pred, pred_end = _predicate(text, group[-1].end, clause_end)
+                if pred and re.match(r"[\u4e00-\u9fff]", text[group[-1].end:group[-1].end + 1]):
+                    name, obj_end = name + pred, pred_end  # 建制村100%通客车
+            elif q.unit not in ("%", "个百分点") and not obj_end and not from_to and not _GROWTH.search(verbs):
+                obj = noun_after(text, group[-1].end, clause_end)
+                if len(obj) >= 3 and not match_indicator(name) and not GENERIC.match(obj) and not _STOP_CONTEXT.search(obj):
+                    name, obj_end = name + obj, group[-1].end + len(obj)  # 试点首期20万平方米厂房建设
+            if (q.unit.endswith("人") or q.unit == "名") and not _PERSON_NOUN.search(name) and not match_indicator(name) \
+                    and not obj_end and len(name) <= 6:
+                name += "人数"  # 培训11.4万人以上: how many were trained
+            scope_word = re.match(r"中心城区|主城区|城区|市区|县城|老城区", subject[0]) if subject else None
+            if scope_word and len(name) <= 3 and not match_indicator(name) and not name.startswith(scope_word.group(0)):
+                name = scope_word.group(0) + name  # 中心城区建成区面积…，人口由130万 → 中心城区人口
+            name = _topic(text, start, off, name)
             subject = (name, name_start)
             recent.append(subject)
+            listed_names = _listed(name) if not distrib else None
+            if listed_names:
+                out.extend(_emit(listed_names, group, name_start, max(group[-1].end, obj_end), verbs, commit,
+                                 estimate, sent, from_to, split_scope(listed_names[0])[0]))
+                last_unit, prev_end, i = q.unit, group[-1].end, j
+                continue
+            if obj_end:
+                found = _emit([name], group, name_start, obj_end, verbs, commit, estimate, sent, from_to,
+                              split_scope(name)[0])
+                out.extend(found)
+                last_unit, prev_end, i = q.unit, obj_end, j
+                continue
         names = distribute(name) if distrib else [name]
         scope = scope_of or split_scope(names[0])[0]
-        out.extend(_emit(names, group, name_start, group[-1].end, verbs, commit, estimate, sent, from_to, scope))
+        found = _emit(names, group, name_start, group[-1].end, verbs, commit, estimate, sent, from_to, scope)
+        out.extend(found)
+        if found and len(names) == 1:
+            last = (names[0], name_start, group[-1].end)
         if subject and name == subject[0] and q.unit not in ("%", "个百分点"):
             subject_unit = q.unit
         last_unit = q.unit
@@ -226,9 +313,150 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
     return out
 
 
-_DISTRIB_AT_END = re.compile(r"^(.*?)((?:分别|(?<![年平人])均|各(?=[增达为完超突实]))[\u4e00-\u9fff]{0,8})$")
-_ACTION_END = re.compile(r"(?:完成|实现|建成|新建|建设|实施|改造|引进|培育|打造|开工|启动|抓好|新增|完成了|建成了|新建了)$")
-_KEEP_VERB = re.compile(r"^(?:新增|新建|新改建|新续建|新\(改\)建|改造|新改造|建成|建设|培育|引进|认定|创建|打造|开工|实施)")
+_DISTRIB_AT_END = re.compile(r"^(.*?)((?:分别|(?<![年平人])均|各(?=[增达为完超突实]))[\u4e00-\u9fff]{0,8}|各)$")
+_ACTION_END = re.compile(r"(?:完成|实现|建成|新建|建设|实施|改造|引进|培育|打造|开工|启动|抓好|新增|完成了|建成了|新建了|安排|投入)$")
+# Adverbs between what is counted and what is said of it (126家企业|就全部|复工复产)
+_PRED_LEAD = re.compile(r"^(?:[（(][^）)]{1,8}[）)])?(?:就(?!业)|均|都|也|已经|已|全部|全面|先后|相继|陆续|分别|各|正在|进行|得到|基本|顺利)*")
+# A verb that says what was done to the things counted: 启动建设…等11个项目 → 启动建设项目
+_LEAD_VERB = re.compile(
+    r"^(?:启动建设|新续建|新改扩建|新改建|新\(续\)建|新（续）建|新建|续建|新开工|开工建设|开工|实施|建设|建成|推进|完成|"
+    r"引进|新签约|签约|打造|培育|改造|谋划|储备|启动)"
+)
+# A name that ends in a verb of holding or handing over needs its object (向县调整下放105项…权限)
+_BARE_VERB_END = re.compile(r"(?:举办|召开|举行|开展|组织|下放|赋予|安排|调整|降低|减少|节约|节省)$")
+_PREPOSITION = re.compile(r"^(?:为|向|对|给|帮助|帮)")
+_KEEP_VERB = re.compile(r"^(?:新增|新建|新改建|新续建|新\(改\)建|改造|新改造|建成|建设|培育|引进|认定|创建|打造|开工|实施|惠及)")
+
+
+def _predicate(text: str, pos: int, clause_end: int) -> tuple[str, int]:
+    """What a clause says of the things just counted (…企业|启动数字化改造), and where it ends."""
+    stop = re.compile(r"[、，,；;：:。（(]").search(text, pos, clause_end)
+    raw = text[pos:stop.start() if stop and text[stop.start()] not in "（(" else clause_end]
+    if stop and text[stop.start()] in "（(":
+        nxt = re.compile(r"[、，,；;：:。]").search(text, pos, clause_end)
+        raw = text[pos:nxt.start() if nxt else clause_end]
+    lead = _PRED_LEAD.match(raw)
+    pred = re.sub(r"(?<=[\u4e00-\u9fff])了", "", raw[lead.end():])  # 启动了绿色矿山建设
+    if find_quantities(raw) or len(pred) > 18 or len(re.findall(r"[\u4e00-\u9fff]", pred)) < 2:
+        return "", pos
+    return pred, pos + len(raw)
+
+
+def _counted(text: str, noun: str, q_end: int, clause_end: int, unit: str, bare_pre: str):
+    """(name, quote end, whether the name starts with the verb before the number) of what a
+    value-first number counts, or None when the sentence does not say.
+
+    77家规上工业企业产业数字化水平达L4以上级别 → 产业数字化水平达L4以上级别的规上工业企业 (the
+    count is of enterprises, not a level); 1986家企业启动数字化改造 → 启动数字化改造的企业 (企业
+    alone says nothing); 启动建设…等11个项目 → 启动建设项目; 90%以上依申请类服务事项纳入大厅办理
+    → the share of items that are.
+    """
+    pred, pred_end = _predicate(text, q_end, clause_end)
+    core = balance_quotes(noun)
+    if unit == "%":
+        return (noun + pred, pred_end, False) if pred else (noun, q_end, False)
+    if (unit.endswith("人") or unit == "名") and not _PERSON_NOUN.search(core):
+        # 10多万人返岗就业: the persons are the unit, the words after them what they did
+        return (noun + pred + "人数", pred_end if pred else q_end, False)
+    attr = ENTITY_ATTRIBUTE.match(core)
+    if attr and (unit in _COUNT_UNITS or unit.endswith(("户", "家", "个", "人"))):
+        if not pred:
+            return None
+        return f"{attr.group(2)}{pred}的{attr.group(1)}", pred_end, False
+    if GENERIC.match(clean_name(core)):
+        if pred:
+            return f"{pred}的{noun}", pred_end, False
+        verb = _LEAD_VERB.match(bare_pre)
+        if verb and bare_pre.endswith("等"):
+            return verb.group(0) + noun, q_end, True
+        return None
+    if pred and unit in _COUNT_UNITS and re.match(r"[\u4e00-\u9fff“]", text[q_end:q_end + 1]) and not _ACTION_NOUN.search(core):
+        # 4422户逾期商品住房竣工交付: the count is of those the clause says something of
+        return f"{pred}的{noun}", pred_end, False
+    return noun, q_end, False
+
+
+_ACTION_NOUN = re.compile(r"(?:治理|改造|整治|建设|提升|新建|改建|扩建|整改|修缮|绿化|搬迁)$")
+
+
+# Measures that name no thing of their own: whose output, whose stock, which cluster's value
+_TOPICLESS = re.compile(r"^(?:年)?(?:出栏|存栏|出栏量|存栏量|产量|总产|总产量|种植面积|播种面积)$|^产业集群(?:产值|营收)$")
+_PRODUCE = re.compile(r"生猪|家禽|肉牛|牛羊|水产|粮食|油茶|蔬菜|脐橙|茶叶|水果")
+_INDUSTRY_TOPIC = re.compile(r"^([\u4e00-\u9fff]{2,8}?)(?:产业带|产业集群|产业)")
+
+
+def _topic(text: str, lo: int, pos: int, name: str) -> str:
+    """A topicless measure completed from its sentence: 推进生猪复产增养，年出栏630万头 → 生猪年出栏;
+    电子信息产业带重点引进…，实现产业集群产值1000亿元 → 电子信息产业集群产值."""
+    if not _TOPICLESS.match(name) or match_indicator(name):
+        return name
+    before = text[lo:pos]
+    if name.startswith("产业"):
+        m = _INDUSTRY_TOPIC.match(before)
+        return m.group(1) + name if m else name
+    found = _PRODUCE.findall(before)
+    return found[-1] + name if found else name
+
+
+def _project_before(text: str, lo: int, pos: int) -> tuple[str, int] | None:
+    """The project the clause before `pos` names, with where it starts, when it names one."""
+    sep = pos - 1
+    while sep > lo and text[sep] not in "，,；;":
+        sep -= 1
+    if sep <= lo:
+        return None
+    begin = _last_sep(text, lo, sep)
+    clause = text[begin:sep]
+    if not re.search(r"(?:项目|工程|建设)$", clause) or re.search(r"\d", clause):
+        return None
+    m = _PROJECT_CLAUSE.match(clause)
+    thing = m.group("thing") if m else ""
+    return (thing, begin + m.start("thing")) if is_name(thing) else None
+
+
+def _entity(noun: str) -> str:
+    """The things a count is of: 重点项目稳步推进 → 重点项目."""
+    m = re.match(r".*?(?:项目|工程|企业)", noun)
+    return m.group(0) if m else noun
+
+
+def _as_written(name_raw: str) -> str:
+    """A name with its verbs, without words of time or place (全年累计完成投资 → 累计完成投资)."""
+    return re.sub(r"^(?:全年|今年|全市|全区|全县|全省|我市|其中|同时|此外)+", "", name_raw.strip())
+
+
+def _weak_name(name: str, text: str, pos: int, clause_end: int):
+    """The name itself, None to drop the number, or (better name, its end) when the object
+    after the number says what is measured (为企业降低30%经济成本 → 企业经济成本)."""
+    if GENERIC.fullmatch(name) and not re.match(r"重点|各类|各|新", name):
+        return None  # 乡镇26个: a bare class of things
+    prep = _PREPOSITION.match(name)
+    verb_end = _BARE_VERB_END.search(name)
+    if not prep and not verb_end:
+        return name
+    obj = noun_after(text, pos, clause_end)
+    base = name[prep.end():] if prep else name
+    if verb_end and (not obj or re.search(r"举办|召开|举行|开展|组织", name)):
+        return None
+    if not obj:
+        return None if GENERIC.fullmatch(base) else name
+    return base + obj, pos + len(obj)
+
+
+def _listed(name: str) -> list[str] | None:
+    """Names a list without 分别/均 stands for: 断面水质优良率、饮用水水源地水质达标率稳定在100% →
+    both; 快速路网全面形成、通车里程达127公里 → 快速路网通车里程. None when it is one name."""
+    if "、" not in name or "（" in name or "(" in name:
+        return None
+    parts = name.split("、")
+    head = re.compile(r"(?:率|额|值|量|收入|营收|比重|占比|面积|里程|产量)$")
+    if all(head.search(p) and len(p) >= 4 for p in parts):
+        return parts
+    done = re.compile(r"全面|基本|顺利|正式|建成|形成|完成|实现|贯通|通车|开通|投用")
+    if head.search(parts[-1]) and all(done.search(p) for p in parts[:-1]):
+        subject = parts[0][:done.search(parts[0]).start()]
+        return [subject + parts[-1]] if is_name(subject) else [parts[-1]]
+    return None
 
 
 def _fits_vocab(named: tuple[str, int] | None, q: Quantity) -> bool:
@@ -263,6 +491,10 @@ def _is_threshold(text: str, q: Quantity, later: list[int]) -> bool:
     """A bound inside a name rather than a value: 2000万元以上项目368个, 跳闸3次及以上的线路,
     年产1.9万吨高端精细化工 (a plant's capacity in a project name)."""
     after = text[q.end:q.end + 4]
+    if q.unit == "%" and re.match(r"[\u4e00-\u9fff]{2,16}?(?:均|都)?(?:过|超过|超|突破|达到|达)\d", text[q.end:q.end + 24]):
+        return False  # 90%以上村集体经营性收入过30万元: the share is the value, 30万元 its bar
+    if q.unit != "%" and re.match(r"的[\u4e00-\u9fff]", after) and not re.search(r"[至到]$", text[max(0, q.prefix_start - 2):q.prefix_start]):
+        return True  # 形成营收500亿元的数字产业集群: the size of the thing named after it
     if q.unit != "%" and re.search(r"(?:以上|以下)$", q.qualifier) and re.match(r"[\u4e00-\u9fff]", after):
         return True  # 25户以上自然村, 2000万元以上项目
     if re.match(r"(?:及以上|及以下|以上的|以下的)", after) or (
@@ -306,6 +538,8 @@ def _emit(names, group, quote_start, quote_end, verbs, commit, estimate, sent, f
     for name, q in zip(names, group):
         if q.unit == "天" and "天" not in name:
             continue  # 用21天实现…: a duration, not an indicator
+        if q.unit == "次":
+            continue  # 先后举办3次: how often something was held, not a statistic
         comparator = q.comparator
         qualifier = q.qualifier
         if shared and comparator == "=":
@@ -341,7 +575,13 @@ def mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]
                 sq.append(qtys[k])
             k += 1
         if sq:
-            out.extend(sentence_mentions(text, s, e, sq))
+            out.extend(m for m in sentence_mentions(text, s, e, sq)
+                       if not _CORRUPT.search(m.name) and not _CORRUPT.search(text, max(0, m.quote_start - 2), m.quote_end))
     return out
+
+
+# ASCII question marks and replacement characters in Chinese text mark a corrupted span
+# (?!坝H清赣商…): a name next to one cannot be trusted
+_CORRUPT = re.compile("[?\ufffd]")
 
 

@@ -18,10 +18,27 @@ _VERB_TAIL = re.compile(
     r"分别|均|各|逐年|累计|合计|总计|共|已|已经|全部|大幅|稳步|持续|进一步|"
     r"增长|增加|增|提高|提升|上升|上涨|下降|降低|减少|压减|调减|回落|下滑|压降|压缩|降|"
     r"增至|增加到|提高到|提高至|提升至|提升到|上升到|上升至|扩大到|扩大至|降至|降到|下降到|减少到|减少至|"
-    r"达到|达|完成|实现|突破|超过|超|保持|稳定|为|是|在|至|到|有|超额完成|再|可|可以|能|能够|将|向|每立方米|控制|保持|稳定)$"
+    r"达到|达|完成|实现|突破|超过|超|保持|稳定|为|是|在|至|到|有|超额完成|再|可|可以|能|能够|将|向|每立方米|控制|保持|稳定|"
+    r"有望|预计|可望)$"
 )
 # Not the name of an indicator: honours, ranks, counts of indicators, bare time words.
-_NAME_STOP = re.compile(r"荣誉|奖项|称号|表彰|位次|排名|名次|指标$|方面|周年|届|第|倍$|年度$|年$|^工作$|大关|^(?:剩余|最后|其中|现行标准下|仅用|用|全面|先后)$|[A-Za-z]个$|获评|入选|荣获")
+_NAME_STOP = re.compile(
+    r"荣誉|奖项|称号|表彰|表扬|位次|排名|名次|指标$|方面|周年|届|第|倍$|年度$|年$|^工作$|大关|"
+    r"^(?:剩余|最后|其中|现行标准下|仅用|用|全面|先后)$|[A-Za-z]个$|获评|入选|荣获|"
+    r"等$|[%％]|(?:之|范围|距离)内$|之中$"  # 南山区等 (examples, not a name), a place, a share
+)
+# Names of a class of things that say nothing on their own: 企业, 项目, 乡镇 … (what is
+# counted is what the sentence says about them: 1986家企业启动数字化改造)
+GENERIC = re.compile(
+    r"^(?:重点|各类|各|相关|其他|其余|一批|这些|新)?"
+    r"(?:企业|公司|项目|单位|机构|开发区|园区|乡镇|乡|镇|村|县|县区|社区|线路|道路|居民|群众|人|人员|"
+    r"家庭|户|事项|地块|案例|主体|个人|平台|基地|工程|产业集群|集群|资金|问题|任务|目标)$"
+)
+# An entity followed by one of its attributes: 规上工业企业|产业数字化水平
+ENTITY_ATTRIBUTE = re.compile(
+    r"^(.*?(?:企业|公司|项目|单位|机构|开发区|园区|乡镇|村|县|社区|学校|医院|户|居民|群众|人口|农户))"
+    r"(.{2,}(?:水平|能力|率|收入|营收|产值|规模|效益|面积|总量|总额|额|量|等级|级别|指数))$"
+)
 _CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _VERB_START = re.compile(r"增|提|扩|降|减|到|至|达|为|比|较(?=\d|上年|去年)|同比|分别|均|占|超|突破|以上|以下|左右|的|和|及|与|或|等")
 # Where the name after a count stops (582个省大中型项目|超额完成…).
@@ -47,12 +64,35 @@ def split_name(pre: str) -> tuple[str, str]:
     return name, verbs
 
 
+def balance_quotes(name: str) -> str:
+    """Quote marks in pairs: “X” around the whole name goes, an unpaired “ or ” goes,
+    a pair inside stays (“5020”项目, 新增村级“爱心食堂”)."""
+    if name.startswith("“") and name.endswith("”") and not re.search("[“”]", name[1:-1]):
+        return name[1:-1]
+    keep = [True] * len(name)
+    opened: list[int] = []
+    for i, ch in enumerate(name):
+        if ch == "“":
+            opened.append(i)
+        elif ch == "”":
+            if opened:
+                opened.pop()
+            else:
+                keep[i] = False
+    for i in opened:
+        keep[i] = False
+    return "".join(ch for ch, k in zip(name, keep) if k)
+
+
 def clean_name(name: str) -> str:
     name = re.sub(r"【\d+】|\[\d+\]", "", name)
     name = re.sub(r"^(?:力争|确保|争取)?(?:到|至|在|于)?(?:20\d\d年|“?十[一二三四五六]五”?)(?:底|末|前|内|时)?", "", name)
-    name = name.strip(" 　“”\"'（(")
-    name = strip_filler(name)
-    return re.sub(r"的$", "", name.strip("、“”"))
+    name = name.strip(" 　\"'（(")
+    name = strip_filler(balance_quotes(name))
+    name = re.sub(r"的$", "", name.strip("、"))
+    # 村集体经济经营性收入村村: a reduplicated word says "every", not what is measured
+    name = re.sub(r"(?<=[\u4e00-\u9fff]{2})([\u4e00-\u9fff])\1$", "", name)
+    return balance_quotes(name)
 
 
 def is_name(name: str) -> bool:
@@ -71,13 +111,39 @@ def distribute(names_text: str) -> list[str]:
     last = parts[-1]
     out = []
     for p in parts[:-1]:
-        # a short modifier shares the head of the last item: 纺织服装 + (电子信息)产业集群产值
-        if len(p) <= len(last) / 2 and len(last) - len(p) >= 4 and not match_indicator(p):
-            out.append(p + last[len(p):] if not last.startswith(p) else last)
-        else:
-            out.append(p)
+        out.append(_share_head(p, last))
     out.append(parts[-1])
     return out
+
+
+# the words a name can end with that say what is measured (率, 产值 …) or counted (企业 …)
+_MEASURE_HEAD = re.compile(r"(?:率|额|值|量|数|收入|营收|比重|占比|规模|面积|里程|人次|支出|投资)$")
+_ENTITY_HEAD = re.compile(r"(?:企业|公司|基地|园区|项目|机构|学校|医院)$")
+
+
+def _share_head(p: str, last: str) -> str:
+    """The name an item of a distributive list stands for, completed from the last item.
+
+    满意和基本满意率 → 满意率; 代表、委员满意率 → 代表满意率; 纺织服装、电子信息产业集群产值 →
+    纺织服装产业集群产值; …生猪、…家禽企业各5家 → …生猪企业. An item that is a name on
+    its own (接待游客人次、旅游收入, 脐橙、蔬菜、高产油茶林) stays as it is.
+    """
+    if match_indicator(p) or _MEASURE_HEAD.search(p) or p == last:
+        return p
+    k = last.find(p)
+    if k > 0:  # 满意 in 基本满意率: the item is a part of the last name, before its head
+        return p + last[k + len(p):] if k + len(p) < len(last) else p
+    if last.startswith(p):
+        return last
+    head = last[len(p):]
+    if len(p) <= len(last) / 2 and len(head) >= 4:
+        return p + head  # a short modifier shares the head of the last item
+    if len(p) <= len(last) / 2 and len(head) >= 2 and _MEASURE_HEAD.search(head):
+        return p + head  # 代表 + (委员)满意率
+    m = _ENTITY_HEAD.search(last)
+    if m and not _ENTITY_HEAD.search(p) and len(p) >= 4:
+        return p + m.group(0)
+    return p
 
 
 def split_scope(name: str) -> tuple[str, str]:
@@ -99,8 +165,11 @@ def noun_after(text: str, pos: int, end: int) -> str:
     """The noun phrase right after a quantity (582个省大中型项目 → 省大中型项目)."""
     if pos >= end or not re.match(r"[\u4e00-\u9fff“]", text[pos]) or _VERB_START.match(text, pos):
         return ""
-    m = _NOUN_STOP.search(text, pos, min(end, pos + 16))
+    m = _NOUN_STOP.search(text, pos, min(end, pos + 24))
+    if m and m.start() - pos > 16 and not m.group(0).isdigit():
+        m = None  # a long phrase without a stop within reach: not one noun
     noun = text[pos: m.start() if m else min(end, pos + 16)]
+    noun = re.sub(r"(?:全面|全部|基本|均|都|已|已经|正在|先后|顺利)$", "", noun)
     if m and m.group(0).isdigit():
-        noun = re.sub(r"(?:超过|超|突破|达到|达|近|约|逾)$", "", noun)  # 企业营收超|50亿元: a threshold follows
+        noun = re.sub(r"(?:均|都|分别|各)?(?:超过|超|突破|达到|达|过|近|约|逾)$", "", noun)  # 企业营收超|50亿元: a threshold follows
     return noun if len(_CJK.findall(noun)) >= 2 else ""

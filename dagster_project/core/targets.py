@@ -131,6 +131,9 @@ def extract_targets(text: str, doc: DocContext) -> list[dict]:
         if sec is None or sec.kind != "plan" or m.from_to == "start" or not plausible(m):
             continue
         row = row_base(m, text, doc, sec)
+        if m.scope and not row["indicator"].startswith(m.scope):
+            # 瑞金、龙南达到70%: the goal of a part of the region (targets have no scope column)
+            row.update(indicator=m.scope + m.name, indicator_code=None, indicator_en="")
         span = next((sp for sp in main_spans if sp[0] <= m.qty.start < sp[1]), None)
         if span is not None:
             covered[span].append((m.quote_start, m.quote_end))
