@@ -48,7 +48,28 @@ def test_every_table_has_a_pandera_check_and_the_package_its_own():
     assets = graph_shape()["assets"]
     for table in ("documents", "indicators", "targets", "glossary", "projects"):
         assert f"{table}_pandera" in assets[f"{table}_table"]["checks"]
-    assert {"frictionless_valid", "package_matches_sources", "published_tables_pandera"} <= set(assets["data_package"]["checks"])
+    package_checks = {
+        "frictionless_valid",
+        "package_matches_sources",
+        "published_tables_pandera",
+        "package_files_intact",
+    }
+    assert package_checks <= set(assets["published_package"]["checks"])
+    assert assets["published_package"]["deps"] == ["data_package"]
+
+
+def test_revalidate_materializes_only_the_read_back_package():
+    """It re-checks what is published and rebuilds nothing; the build job includes it too."""
+    revalidate = defs.resolve_job_def("revalidate").asset_layer.executable_asset_keys
+    build = defs.resolve_job_def("build").asset_layer.executable_asset_keys
+    assert {k.to_user_string() for k in revalidate} == {"published_package"}
+    assert {"data_package", "published_package"} <= {k.to_user_string() for k in build}
+
+
+def test_freshness_policy_is_set_where_it_is_meant():
+    graph = defs.resolve_asset_graph()
+    with_policy = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy is not None}
+    assert with_policy == {"published_package"}
 
 
 def test_per_document_assets_share_the_documents_partitions():

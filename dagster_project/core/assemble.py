@@ -6,12 +6,29 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dagster_project.core.bundle import package_files, write_bundle, zip_name
 from dagster_project.core.documents import DocumentResult
-from dagster_project.core.package import PackageContent, write_package
-from dagster_project.core.package_docs import index_html, readme
+from dagster_project.core.package import (
+    PackageContent,
+    build_descriptor,
+    json_bytes,
+    render_tables,
+    write_file,
+    write_package,
+)
 from dagster_project.core.package_check import frictionless_report
+from dagster_project.core.package_docs import PackageFacts, index_html, readme
 from dagster_project.core.publish import publish
 from dagster_project.core.validation import TableValidation, validate_table
+from dagster_project.core.versioning import (
+    INITIAL_VERSION,
+    Snapshot,
+    changelog,
+    plan_release,
+    read_previous,
+    release_entry,
+    text_hashes,
+)
 
 
 class PackageInvalidError(RuntimeError):
@@ -54,7 +71,9 @@ def documents_table(results: dict[str, DocumentResult]) -> DocumentsTable:
     return DocumentsTable(validate_table("documents", rows, texts, plan_years), texts, plan_years, sources)
 
 
-def row_table(table: str, per_document: dict[str, ExtractedRows], docs: DocumentsTable) -> tuple[TableValidation, list[str]]:
+def row_table(
+    table: str, per_document: dict[str, ExtractedRows], docs: DocumentsTable
+) -> tuple[TableValidation, list[str]]:
     """All documents' rows of one table, validated; plus the extraction problems met."""
     rows = [row for key in sorted(per_document) for row in per_document[key].rows]
     problems = [f"{key}: {p}" for key in sorted(per_document) for p in per_document[key].problems]
@@ -70,38 +89,61 @@ def validation_report(docs: DocumentsTable, tables: dict[str, TableValidation], 
     }
 
 
-def package_content(docs: DocumentsTable, tables: dict[str, TableValidation], problems: list[str], version: str) -> PackageContent:
-    """Tables, texts, sources, report and the generated README and landing page."""
+def package_content(docs: DocumentsTable, tables: dict[str, TableValidation], problems: list[str]) -> PackageContent:
+    """Tables, texts, sources and the validation report; the version is set when publishing."""
     validations = {"documents": docs.validation} | tables
-    frames = {name: v.kept for name, v in validations.items()}
-    clean = all(not v.rejected for v in validations.values())
     return PackageContent(
-        tables=frames,
+        tables={name: v.kept for name, v in validations.items()},
         texts=docs.texts,
         sources=docs.sources,
-        report=validation_report(docs, validations, problems),
-        version=version,
-        extra_files={
-            "README.md": readme(frames, version).encode("utf-8"),
-            "index.html": index_html(frames, version, clean).encode("utf-8"),
-        },
+        # A JSON round trip, so it compares equal to the report read back from a package.
+        report=json.loads(json.dumps(validation_report(docs, validations, problems), ensure_ascii=False)),
     )
 
 
 def publish_package(out: Path, content: PackageContent) -> dict:
-    """Write, validate with Frictionless, and swap in; raise if Frictionless rejects it."""
+    """Version against the package in `out`, write, validate with Frictionless, bundle, swap in.
+
+    The previous package is read under the publish lock, so two builds at once version
+    against what the other published. Raises PackageInvalidError (leaving `out` as it was)
+    when Frictionless rejects the staged package.
+    """
     result: dict = {}
 
     def write(staged: Path) -> None:
-        descriptor = write_package(staged, content)
+        rendered = render_tables(content)
+        previous = read_previous(out)
+        probe = build_descriptor(rendered, content.sources, version=INITIAL_VERSION)
+        release = plan_release(previous, Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report))
+        descriptor = build_descriptor(rendered, content.sources, release.version)
+        write_package(staged, rendered, content, descriptor)
         frictionless = frictionless_report(staged)
-        report = content.report | {"frictionless": frictionless}
-        (staged / "reports" / "validation.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        write_file(staged / "reports" / "validation.json", json_bytes(content.report | {"frictionless": frictionless}))
         if not frictionless["valid"]:
             raise PackageInvalidError(f"Frictionless rejected the package: {frictionless['errors'][:5]}")
-        result.update(descriptor=descriptor, frictionless=frictionless)
+        facts = PackageFacts(
+            version=release.version,
+            descriptor=descriptor,
+            tables=rendered.frames,
+            frictionless_valid=frictionless["valid"],
+            rejected={name: s["rejected"] for name, s in content.report.get("pandera", {}).items()},
+            quarantined=content.report.get("quarantined", []),
+            zip_name=zip_name(release.version),
+        )
+        write_file(staged / "README.md", readme(facts).encode("utf-8"))
+        write_file(staged / "index.html", index_html(facts).encode("utf-8"))
+        write_file(staged / "CHANGELOG.md", changelog(release, previous).encode("utf-8"))
+        write_bundle(staged, release.version)
+        files = package_files(staged)
+        result.update(
+            descriptor=descriptor,
+            frictionless=frictionless,
+            release=release.summary(),
+            changelog_entry=release_entry(release) if release.is_new else "",
+            zip=facts.zip_name,
+            files=len(files),
+            bytes=sum((staged / f).stat().st_size for f in files),
+        )
 
     publish(out, write)
     return result

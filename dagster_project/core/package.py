@@ -1,4 +1,8 @@
-"""Write the data package into a folder: CSV tables, texts, descriptor, report (SPEC §4)."""
+"""Write the data package into a folder: CSV and Parquet tables, texts, descriptor, report (SPEC §4).
+
+The descriptor is a Frictionless Data Package v2 descriptor. Every byte written here is a
+function of the content and the version: no wall-clock time, no machine paths.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,40 @@ import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from dagster_project.core.parquet import parquet_bytes
 from dagster_project.core.table_schemas import TABLES, load_table_schema
 
 PACKAGE_NAME = "gwr-datapackage"
-PACKAGE_VERSION = "0.1.0"
+# Stable across versions: the id names the dataset, the version names the release.
+PACKAGE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "gwr-datapackage:chinese-government-work-reports"))
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TITLE = "Chinese government work reports: indicators, targets, glossary and projects"
 TITLE_ZH = "政府工作报告结构化数据：指标、目标、名词解释与项目"
-LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}
+DESCRIPTION_EN = (
+    "Statistics reported (indicators), goals promised (targets), glossary entries and named projects "
+    "extracted from Chinese government work reports (政府工作报告) and party congress reports, one table each, "
+    "plus a documents table. Every row carries its document id and the exact character offsets of the "
+    "passage it came from in the normalized text published beside the tables (texts/<doc_id>.txt)."
+)
+DESCRIPTION_ZH = (
+    "从政府工作报告和党代会报告中提取的统计指标（已完成情况）、预期目标、名词解释和重点项目，"
+    "每类一张表，另附文档表。每一行都记录所属文档编号以及原文片段在规范化文本（texts/<doc_id>.txt）中的精确字符位置。"
+)
+KEYWORDS = ["China", "government work report", "政府工作报告", "targets", "statistics", "provenance"]
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+CONTRIBUTORS = [{"title": "gwr-datapackage contributors", "roles": ["creator"]}]
+CSV_MEDIATYPE = "text/csv"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per source document, with region, meeting, speaker, years and how it was read.",
@@ -27,18 +53,23 @@ TABLE_DESCRIPTIONS = {
     "glossary": "Entries of the reports' glossaries (名词解释 / 名词注释).",
     "projects": "Named construction and development projects, one row per mention.",
 }
+TABLE_DESCRIPTIONS_ZH = {
+    "documents": "文档表：每份报告一行，含地区、会议、报告人、年份及读取方式。",
+    "indicators": "统计指标：报告所述已完成情况，附原文引文和字符位置。",
+    "targets": "预期目标：报告提出的目标，附比较符、目标年份和原文引文。",
+    "glossary": "名词解释：报告附录中的名词解释 / 名词注释条目。",
+    "projects": "重点项目：报告提到的建设和发展项目，每次提及一行。",
+}
 
 
 @dataclass
 class PackageContent:
-    """Everything a package holds, already validated and sorted by the caller's rules."""
+    """Everything a package holds except what depends on its version (README, landing page …)."""
 
     tables: dict[str, pd.DataFrame]
     texts: dict[str, str]
     sources: list[dict]  # title, path, sha256, bytes per document
-    report: dict
-    version: str = PACKAGE_VERSION
-    extra_files: dict[str, bytes] = field(default_factory=dict)  # README.md, index.html …
+    report: dict  # the validation report before Frictionless has seen the written files
 
 
 def format_cell(value) -> str:
@@ -72,53 +103,96 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def resource_schema(table: str) -> dict:
-    """The Table Schema as published: the `schemas/` file, plus foreign keys to documents."""
+def resource_schema(table: str, documents_resource: str = "documents") -> dict:
+    """The Table Schema as published: the `schemas/` file, with its foreign key to documents."""
     schema = json.loads(json.dumps(load_table_schema(table)))
     if table != "documents":
-        schema.setdefault("foreignKeys", [{"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}])
+        schema["foreignKeys"] = [
+            {"fields": ["doc_id"], "reference": {"resource": documents_resource, "fields": ["doc_id"]}}
+        ]
     return schema
 
 
-def write_package(target: Path, content: PackageContent) -> dict:
-    """Write every file of the package into `target` (an empty folder); return the descriptor."""
-    resources = []
+def parquet_name(table: str) -> str:
+    return f"{table}-parquet"
+
+
+@dataclass(frozen=True)
+class RenderedTables:
+    """The bytes of every table file, before anything is written."""
+
+    frames: dict[str, pd.DataFrame]  # sorted as written
+    csv: dict[str, bytes]
+    parquet: dict[str, bytes]
+    schemas: dict[str, dict]
+
+
+def render_tables(content: PackageContent) -> RenderedTables:
     present = [t for t in TABLES if t in content.tables]
+    frames, csvs, parquets, schemas = {}, {}, {}, {}
     for table in present:
         schema = resource_schema(table)
-        columns = [f["name"] for f in schema["fields"]]
-        data = csv_bytes(sort_rows(table, content.tables[table]), columns)
-        _write(target / "data" / f"{table}.csv", data)
+        frame = frames[table] = sort_rows(table, content.tables[table])
+        csvs[table] = csv_bytes(frame, [f["name"] for f in schema["fields"]])
+        parquets[table] = parquet_bytes(frame, schema)
+        schemas[table] = schema
+    return RenderedTables(frames, csvs, parquets, schemas)
+
+
+def build_descriptor(rendered: RenderedTables, sources: list[dict], version: str) -> dict:
+    """The datapackage.json content (Frictionless v2)."""
+    resources = []
+    for table, data in rendered.csv.items():
         resources.append({
-            "name": table, "path": f"data/{table}.csv", "profile": "tabular-data-resource",
-            "title": schema.get("title", table), "description": TABLE_DESCRIPTIONS[table],
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": len(data), "hash": f"sha256:{sha256(data)}", "schema": schema,
+            "name": table, "type": "table", "path": f"data/{table}.csv",
+            "title": rendered.schemas[table].get("title", table),
+            "description": f"{TABLE_DESCRIPTIONS[table]} {TABLE_DESCRIPTIONS_ZH[table]}",
+            "format": "csv", "mediatype": CSV_MEDIATYPE, "encoding": "utf-8",
+            "bytes": len(data), "hash": f"sha256:{sha256(data)}", "schema": rendered.schemas[table],
         })  # fmt: skip
-    for doc_id, text in sorted(content.texts.items()):
-        _write(target / "texts" / f"{doc_id}.txt", text.encode("utf-8"))
-    descriptor = {
-        "profile": "tabular-data-package",
+    for table, data in rendered.parquet.items():
+        # Frictionless 5 cannot count the bytes of a Parquet file it parses, so the copies
+        # are declared as files: it verifies their bytes and sha256, and the package checks
+        # verify that they hold exactly the rows of the CSV.
+        resources.append({
+            "name": parquet_name(table), "type": "file", "path": f"data/{table}.parquet",
+            "title": f"{rendered.schemas[table].get('title', table)} (Parquet)",
+            "description": f"The rows of data/{table}.csv as Parquet, typed by the same schema, for DuckDB and pandas.",
+            "format": "parquet", "mediatype": PARQUET_MEDIATYPE, "encoding": "utf-8",
+            "bytes": len(data), "hash": f"sha256:{sha256(data)}",
+            "schema": resource_schema(table, documents_resource=parquet_name("documents")),
+        })  # fmt: skip
+    return {
+        "$schema": PACKAGE_PROFILE,
         "name": PACKAGE_NAME,
+        "id": PACKAGE_ID,
         "title": TITLE,
-        "description": f"{TITLE_ZH}. Every row points back to the exact characters of its source text.",
-        "version": content.version,
+        "description": f"{DESCRIPTION_EN}\n\n{TITLE_ZH}。{DESCRIPTION_ZH}",
+        "version": version,
+        "keywords": KEYWORDS,
         "licenses": [LICENSE],
-        "contributors": [{"title": "gwr-datapackage contributors", "role": "author"}],
-        "sources": content.sources,
+        "contributors": CONTRIBUTORS,
+        "sources": sources,
         "resources": resources,
     }
-    _write(target / "datapackage.json", _json_bytes(descriptor))
-    _write(target / "reports" / "validation.json", _json_bytes(content.report))
-    for rel, data in sorted(content.extra_files.items()):
-        _write(target / rel, data)
-    return descriptor
 
 
-def _json_bytes(obj) -> bytes:
+def write_package(target: Path, rendered: RenderedTables, content: PackageContent, descriptor: dict) -> None:
+    """Write the tables, texts, descriptor and report into `target` (an empty folder)."""
+    for table, data in rendered.csv.items():
+        write_file(target / "data" / f"{table}.csv", data)
+    for table, data in rendered.parquet.items():
+        write_file(target / "data" / f"{table}.parquet", data)
+    for doc_id, text in sorted(content.texts.items()):
+        write_file(target / "texts" / f"{doc_id}.txt", text.encode("utf-8"))
+    write_file(target / "datapackage.json", json_bytes(descriptor))
+    write_file(target / "reports" / "validation.json", json_bytes(content.report))
+
+
+def json_bytes(obj) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -80,8 +80,12 @@ def pandera_report(package_dir: Path) -> dict:
 
 
 def revalidate(package_dir: Path) -> dict:
-    """Both layers against a published package, without rebuilding it."""
+    """Both layers against a published package, without rebuilding it; plus whether its
+    files agree with SHA256SUMS, its zip and (for Parquet) their CSV twins."""
+    from dagster_project.core.bundle import bundle_problems
+
     frictionless_part = frictionless_report(package_dir)
     pandera_part = pandera_report(package_dir) if frictionless_part["tasks"] else {}
+    files = bundle_problems(package_dir) if frictionless_part["tasks"] else []
     valid = frictionless_part["valid"] and all(s["rejected"] == 0 and not s["failed_checks"] for s in pandera_part.values())
-    return {"valid": valid, "frictionless": frictionless_part, "pandera": pandera_part}
+    return {"valid": valid and not files, "frictionless": frictionless_part, "pandera": pandera_part, "files": files}
