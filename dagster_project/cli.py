@@ -2,13 +2,13 @@
 
 import json
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 import typer
 
+from dagster_project.core.sources import DEFAULT_MAX_BYTES
 from dagster_project.defs.resources import REPO_ROOT
 
 # Dagster labels the APIs we rely on (observable sources, backfill policies) beta/preview;
@@ -23,19 +23,31 @@ def build(
     sources: Path = typer.Option(REPO_ROOT / "seeds", help="Folder of raw report files."),
     out: Path = typer.Option(REPO_ROOT / "datapackage", help="Where the package is published."),
     strict: bool = typer.Option(False, help="Exit non-zero when a document was quarantined or a row rejected."),
-    max_bytes: int = typer.Option(50 * 1024 * 1024, help="Files larger than this are quarantined."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, help="Files larger than this many bytes are quarantined."),
 ) -> None:
     """Run the whole asset graph in-process and publish a validated package."""
+    from dagster_project.core.publish import exclusive_lock
     from dagster_project.runner import BuildError, run_build
 
+    # One build at a time per Dagster instance: two would race on its SQLite storage and
+    # on the per-document results it keeps. The lock is released when the process dies.
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster").resolve()
+
+    def waiting() -> None:
+        typer.echo(f"waiting for another build using {home}", err=True)
+
     try:
-        summary = run_build(sources, out, max_bytes)
+        with exclusive_lock(home / ".gwr-build.lock", waiting):
+            summary = run_build(sources, out, max_bytes)
     except BuildError as err:
         typer.echo(f"build failed: {err}", err=True)
         raise typer.Exit(2) from err
     typer.echo(f"published {out} ({summary.documents} documents, run {summary.run_id})")
     for table, n in summary.rows.items():
         typer.echo(f"  {table:11s} {n:6d} rows  {summary.rejected.get(table, 0):4d} rejected")
+    rejected = sum(summary.rejected.values())
+    if rejected:
+        typer.echo(f"  rejected    {rejected} rows that failed a validation rule (listed in reports/validation.json)")
     typer.echo(f"  quarantined {len(summary.quarantined)}")
     for q in summary.quarantined:
         typer.echo(f"    {q['source_path']}: {q['error']}")
@@ -53,12 +65,15 @@ def validate(package: Path = typer.Argument(REPO_ROOT / "datapackage", help="A p
 
     report = revalidate(package)
     for task in report["frictionless"]["tasks"]:
-        typer.echo(f"  frictionless {task['resource']:11s} {'ok' if task['valid'] else 'INVALID'} ({task['rows']} rows)")
+        what = f"{task['rows']} rows" if task["rows"] is not None else "bytes and sha256"
+        typer.echo(f"  frictionless {task['resource']:11s} {'ok' if task['valid'] else 'INVALID'} ({what})")
     for error in report["frictionless"]["errors"]:
         typer.echo(f"  frictionless error: {json.dumps(error, ensure_ascii=False)}")
     for table, summary in report["pandera"].items():
         state = "ok" if not summary["rejected"] and not summary["failed_checks"] else f"FAILED {summary['failed_checks']}"
         typer.echo(f"  pandera      {table:11s} {state} ({summary['rows']} rows)")
+    for problem in report.get("files", []):
+        typer.echo(f"  files        {problem}")
     typer.echo("valid" if report["valid"] else "INVALID")
     if not report["valid"]:
         raise typer.Exit(1)
@@ -75,7 +90,10 @@ def ui(
     ensure_dagster_home()
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
-    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT, env=os.environ.copy()))
+    # Become `dagster dev` rather than wait for it: a signal sent to `gwr ui` then reaches
+    # the webserver and daemon instead of leaving them running without a parent.
+    os.chdir(REPO_ROOT)
+    os.execve(cmd[0], cmd, os.environ.copy())
 
 
 if __name__ == "__main__":

@@ -27,8 +27,12 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(_strict(data[3:], "utf-8"), "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(_strict(data, "utf-16"), "utf-16")
+    kind = _file_kind(data)
     if b"\x00" in data:
-        raise UndecodableError("binary content (NUL bytes) without a UTF-16 byte-order mark")
+        what = f"looks like {kind}" if kind else "without a UTF-16 byte-order mark"
+        raise UndecodableError(f"binary content (NUL bytes), {what}")
+    if kind:
+        raise UndecodableError(f"not a text file: looks like {kind}")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as err:
@@ -52,6 +56,27 @@ def decode_bytes(data: bytes) -> Decoded:
     if score < 0.9:
         raise UndecodableError(f"decodes as {encoding} only into implausible characters ({score:.0%} plausible)")
     return Decoded(text, encoding)
+
+
+# What people put into a folder of reports by mistake: the signatures of common formats.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx, .xlsx or .odt file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc, .xls)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "an executable program"),
+)
+
+
+def _file_kind(data: bytes) -> str:
+    """What a binary file looks like, from its first bytes; empty when unknown."""
+    return next((kind for magic, kind in _SIGNATURES if data.startswith(magic)), "")
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -55,7 +55,17 @@ def quarantined(source: SourceFile, reason: str, **known) -> DocumentResult:
 
 
 def read_document(source: SourceFile, data: bytes | None) -> DocumentResult:
-    """Decode, normalize and describe one document; quarantine it with a readable reason."""
+    """Decode, normalize and describe one document; quarantine it with a readable reason.
+
+    Never raises: a bug met on strange text quarantines that document, not the build.
+    """
+    try:
+        return _read(source, data)
+    except Exception as err:  # noqa: BLE001 - reported in documents.csv, the others publish
+        return quarantined(source, f"could not be processed ({type(err).__name__}: {err}); please report this file")
+
+
+def _read(source: SourceFile, data: bytes | None) -> DocumentResult:
     if source.problem or data is None:
         return quarantined(source, source.problem or "could not be read")
     if not data:

@@ -28,7 +28,8 @@ PINYIN = re.compile(rf"(?<=[{CJK}?])[(（][{_TONED}]{{1,7}}[)）]|(?<=\?)[{_TONE
 SPACES = re.compile(r"[ \t\u3000\xa0\u2002-\u200a\u202f]+")
 NEWLINES = re.compile(r"\n+")
 # Corruption: U+FFFD, or question marks wedged into Chinese text (a lossy re-encoding).
-MOJIBAKE = re.compile(rf"\ufffd+|(?<=[{CJK}。，、：；“”])\?+|\?+(?=[{CJK}“”])")
+# A run of `?` is tried once, from its start: trying every position of a long run is quadratic.
+MOJIBAKE = re.compile(rf"\ufffd+|(?<=[{CJK}。，、：；“”])\?+|(?<!\?)\?++(?=[{CJK}“”])")
 
 _TERMINAL = tuple("。！？!?；;：:…”\"）)】」』")
 _HEADING_START = re.compile(
@@ -39,8 +40,10 @@ _INNER_PUNCT = re.compile(r"[，。；、,;：:]")
 _NOTE_MARKER = re.compile(r"^【\d{1,3}】")
 _DATELINE = re.compile(r"^(?:——|--|—|－－)")
 _NUMBER_CUT = re.compile(r"\d[.．]\n\d|\d\n[.．]\d")
+_NOT_HAN = re.compile(f"[^{CJK}]+")
 _SCRIPT_SAMPLE_CHARS = 200_000  # Chinese characters script detection looks at, at most
 _SCRIPT_CHUNK = 5_000
+_LONG_LINE = 1_000  # characters of a line kept whole while deciding on line breaks
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,11 @@ def _converter(config: str):
 
 def detect_script(raw: str) -> str:
     """simplified / traditional / mixed, from characters that t2s or s2t would change."""
-    han = re.findall(f"[{CJK}]", raw)
+    han = _NOT_HAN.sub("", raw)
     if not han:
         return "simplified"
     trad_only = simp_only = 0
-    chunks = _script_sample("".join(han))
+    chunks = _script_sample(han)
     for sample in chunks:
         trad_only += sum(a != b for a, b in zip(sample, _converter("t2s").convert(sample), strict=False))
         simp_only += sum(a != b for a, b in zip(sample, _converter("s2t").convert(sample), strict=False))
@@ -152,20 +155,36 @@ def _line_break(text: str, joins: list[int]):
     Positions of joins are appended to `joins`, so the caller can flag them.
     """
 
-    line_start = 0  # where the output line ending at this run began: joins carry it on
+    carried = ""  # the output line so far, when the runs before this one were joined
+    line_start = 0  # where the physical line before this run begins
 
     def repl(m: re.Match[str]) -> str:
-        nonlocal line_start
+        nonlocal carried, line_start
         next_end = text.find("\n", m.end())
-        prev = text[line_start : m.start()].replace("\n", "")
+        prev = _bounded(carried + text[line_start : m.start()])
         nxt = text[m.end() : next_end if next_end >= 0 else len(text)]
+        line_start = m.end()
         if _is_split(prev, nxt):
             joins.append(m.start())
+            carried = prev
             return ""
-        line_start = m.end()
+        carried = ""
         return "\n"
 
     return repl
+
+
+def _bounded(line: str) -> str:
+    """`line`, or for a very long one a short stand-in that `_is_split` judges the same way.
+
+    `_is_split` looks at a line's start (a heading is at most 50 characters), its last two
+    characters and whether it has inner punctuation. Keeping whole lines would make a
+    report whose every line is joined to the next (hard-wrapped text) quadratic.
+    """
+    if len(line) <= _LONG_LINE:
+        return line
+    inner = "，" if _INNER_PUNCT.search(line, 51, len(line) - 2) else ""
+    return line[:51] + inner + line[-2:]
 
 
 def is_heading(line: str) -> bool:
@@ -175,7 +194,11 @@ def is_heading(line: str) -> bool:
 
 
 def _is_split(prev: str, nxt: str) -> bool:
-    """True when `prev` stops mid-sentence and `nxt` carries on (a page break in between)."""
+    """True when `prev` stops mid-sentence and `nxt` carries on (a page break in between).
+
+    A very long `prev` comes as its `_bounded` stand-in: judge it by its start, its end
+    and its inner punctuation only.
+    """
     if not prev or not nxt:
         return False
     if _NOTE_MARKER.match(nxt) and not is_heading(prev):

@@ -7,28 +7,48 @@ published text keeps, per character, the span of the decoded raw text it stands 
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# Offsets are kept in machine arrays, not tuples of ints: a 20 MB report has seven million
+# characters, and two tuples of Python ints for them would take over a gigabyte.
+_OFFSET = "q"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class TrackedText:
     """A string plus, for each character, the raw span [starts[i], ends[i]) it came from."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    _starts: array
+    _ends: array
 
     @classmethod
     def from_raw(cls, raw: str) -> TrackedText:
         n = len(raw)
-        return cls(raw, tuple(range(n)), tuple(range(1, n + 1)))
+        return cls(raw, array(_OFFSET, range(n)), array(_OFFSET, range(1, n + 1)))
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        return tuple(self._starts)
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        return tuple(self._ends)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TrackedText):
+            return NotImplemented
+        return self.text == other.text and self._starts == other._starts and self._ends == other._ends
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable arrays inside
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw span covering the normalized span [start, end)."""
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"span {start}-{end} outside a text of {len(self.text)} characters")
-        return self.starts[start], self.ends[end - 1]
+        return self._starts[start], self._ends[end - 1]
 
     def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> TrackedText:
         """Like `pattern.sub`, keeping the offset map.
@@ -38,8 +58,8 @@ class TrackedText:
         span of the whole match, so `區(qū)` → `区` maps back to all five raw characters.
         """
         pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
+        starts = array(_OFFSET)
+        ends = array(_OFFSET)
         last = 0
         changed = False
         for m in pattern.finditer(self.text):
@@ -48,29 +68,29 @@ class TrackedText:
                 continue
             changed = True
             pieces.append(self.text[last : m.start()])
-            starts.extend(self.starts[last : m.start()])
-            ends.extend(self.ends[last : m.start()])
+            starts.extend(self._starts[last : m.start()])
+            ends.extend(self._ends[last : m.start()])
             if new and len(new) == m.end() - m.start():
                 pieces.append(new)
-                starts.extend(self.starts[m.start() : m.end()])
-                ends.extend(self.ends[m.start() : m.end()])
+                starts.extend(self._starts[m.start() : m.end()])
+                ends.extend(self._ends[m.start() : m.end()])
             elif new:
-                s, e = (self.starts[m.start()], self.ends[m.end() - 1]) if m.end() > m.start() else _point(self, m.start())
+                s, e = (self._starts[m.start()], self._ends[m.end() - 1]) if m.end() > m.start() else _point(self, m.start())
                 pieces.append(new)
-                starts.extend([s] * len(new))
-                ends.extend([e] * len(new))
+                starts.extend(array(_OFFSET, [s]) * len(new))
+                ends.extend(array(_OFFSET, [e]) * len(new))
             last = m.end()
         if not changed:
             return self
         pieces.append(self.text[last:])
-        starts.extend(self.starts[last:])
-        ends.extend(self.ends[last:])
-        return TrackedText("".join(pieces), tuple(starts), tuple(ends))
+        starts.extend(self._starts[last:])
+        ends.extend(self._ends[last:])
+        return TrackedText("".join(pieces), starts, ends)
 
 
 def _point(t: TrackedText, pos: int) -> tuple[int, int]:
     """The raw position of an insertion point (an empty match) at `pos`."""
     if pos < len(t.text):
-        return t.starts[pos], t.starts[pos]
-    end = t.ends[-1] if t.ends else 0
+        return t._starts[pos], t._starts[pos]
+    end = t._ends[-1] if t._ends else 0
     return end, end
