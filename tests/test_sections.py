@@ -106,3 +106,19 @@ def test_seed_001_truncated_report_starts_in_its_review():
 def test_every_seed_has_a_review_and_a_plan(stem):
     kinds = {s.kind for s in build_sections(load(stem))}
     assert {"review", "plan"} <= kinds
+
+
+def test_section_at_index_agrees_with_a_scan_at_every_position():
+    """The bisect index must give the innermost containing section, as a plain scan does."""
+
+    def scan(sections, pos):
+        best = None
+        for s in sections:
+            if s.start <= pos < s.end and (best is None or s.start >= best.start):
+                best = s
+        return best
+
+    for seed in sorted(Path(__file__).resolve().parents[1].joinpath("seeds").glob("*.txt")):
+        text = normalize_text(seed.read_text(encoding="utf-8")).text
+        sections = build_sections(text)
+        assert all(section_at(sections, p) is scan(sections, p) for p in range(-1, len(text) + 1, 7)), seed.name

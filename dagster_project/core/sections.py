@@ -17,6 +17,8 @@ only the text up to the first 。 (or the whole line when it is short) is the he
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -240,13 +242,45 @@ def _fill_years(sections: list[Section]) -> list[Section]:
 
 
 def section_at(sections: list[Section], pos: int) -> Section | None:
-    """The innermost section whose span contains `pos` (None in the preamble)."""
-    best: Section | None = None
-    for s in sections:
-        # sections nest, so of those containing pos the one starting last is innermost
-        if s.start <= pos < s.end and (best is None or s.start >= best.start):
-            best = s
-    return best
+    """The innermost section whose span contains `pos` (None in the preamble).
+
+    Extractors ask this for every number, so the answer comes from an index built once
+    per section list (a scan per call made long reports quadratic).
+    """
+    points, owners = _section_index(sections)
+    i = bisect.bisect_right(points, pos) - 1
+    return owners[i] if i >= 0 else None
+
+
+_INDEX_CACHE: list[tuple[list[Section], tuple[list[int], list[Section | None]]]] = []
+
+
+def _section_index(sections: list[Section]) -> tuple[list[int], list[Section | None]]:
+    """Boundaries and, for each stretch between two, its innermost section.
+
+    Of the sections containing a position, the innermost is the one starting last (they
+    nest); among equal starts the later in the list wins.
+    """
+    for cached, index in _INDEX_CACHE:
+        if cached is sections:
+            return index
+    points = sorted({s.start for s in sections} | {s.end for s in sections})
+    by_start = sorted(range(len(sections)), key=lambda i: sections[i].start)
+    heap: list[tuple[int, int]] = []
+    owners: list[Section | None] = []
+    k = 0
+    for point in points:
+        while k < len(by_start) and sections[by_start[k]].start <= point:
+            i = by_start[k]
+            heapq.heappush(heap, (-sections[i].start, -i))
+            k += 1
+        while heap and sections[-heap[0][1]].end <= point:
+            heapq.heappop(heap)
+        owners.append(sections[-heap[0][1]] if heap else None)
+    index = (points, owners)
+    _INDEX_CACHE.insert(0, (sections, index))
+    del _INDEX_CACHE[4:]
+    return index
 
 
 def lead_kind(text: str, sections: list[Section]) -> str:

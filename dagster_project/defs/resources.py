@@ -29,6 +29,8 @@ class GwrSettings(dg.ConfigurableResource):
     sources_dir: str = str(REPO_ROOT / "seeds")
     out_dir: str = str(REPO_ROOT / "datapackage")
     max_bytes: int = DEFAULT_MAX_BYTES
+    # processes that normalize and extract documents; 0: GWR_WORKERS, else one per CPU (≤ 4)
+    workers: int = 0
 
     @property
     def sources_path(self) -> Path:

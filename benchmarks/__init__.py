@@ -1,0 +1,1 @@
+"""Performance benchmarks (not run in CI; see benchmarks/README.md)."""
