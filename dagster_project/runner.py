@@ -7,7 +7,6 @@ run's partition range, or kept as they are when they fall inside it; with nothin
 recompute, the run materializes only the tables and the package.
 """
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path

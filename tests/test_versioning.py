@@ -112,7 +112,7 @@ def test_the_version_is_not_part_of_the_comparison():
         "constraint",
         "primary-key",
         "resource-added",
-    ],  # fmt: skip
+    ],
 )
 def test_each_kind_of_change_bumps_its_level(change, level, version):
     new = snapshot()

@@ -174,7 +174,7 @@ def data_package(
     rejected = {name: summary["rejected"] for name, summary in content.report["pandera"].items()}
     context.add_output_metadata(
         {"path": str(gwr.out_path), "rows": rows, "rejected": rejected, "quarantined": len(documents.quarantined),
-         "frictionless_valid": result["frictionless"]["valid"], **package_metadata(result)}  # fmt: skip
+         "frictionless_valid": result["frictionless"]["valid"], **package_metadata(result)}
     )
     return {"out_dir": str(gwr.out_path), "rows": rows, "rejected": rejected, "quarantined": documents.quarantined,
             "extraction_problems": problems}  # fmt: skip
