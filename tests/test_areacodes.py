@@ -71,3 +71,13 @@ def test_unknown_name():
 def test_national():
     reg = resolve_region("全国", 2021)
     assert (reg.code, reg.name, reg.admin_level, reg.province) == ("100000", "全国", "national", "")
+
+
+@pytest.mark.parametrize(("year", "longnan"), [(None, "龙南市"), (1990, "龙南县"), (2019, "龙南县"), (2020, "龙南市")])
+def test_names_in_year_are_the_names_with_a_valid_code(year, longnan):
+    from dagster_project.core.areacodes import candidates, known_names, names_in_year
+
+    names = names_in_year(year)
+    assert set(names) == {n for n in known_names() if candidates(n, year)}
+    assert len(names) == len(set(names))
+    assert {"龙南县", "龙南市"} & set(names) == {longnan}  # 龙南县 became 龙南市 in 2020

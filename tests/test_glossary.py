@@ -193,3 +193,31 @@ def test_one_paragraph_annex_and_circled_numbers():
     assert [(r["note_no"], r["term"]) for r in got] == [(1, "两违"), (2, "双清零")]
     assert got[0]["definition"] == "即违法用地、违法建设。"
     assert got[0]["ref_count"] == 1  # no markers: the term's mention in the body
+
+
+def test_refs_by_term_match_the_pattern_they_stand_for():
+    """Mentions are found in the body with quotes and spaces left out; the same as matching
+    the key's characters with any of them between, not after or before a Latin letter or digit."""
+    import functools
+    import random
+
+    from dagster_project.core.glossary import _squeeze, _term_refs
+
+    @functools.lru_cache(maxsize=None)
+    def pattern(key: str) -> re.Pattern[str]:
+        gap = r"[“”‘’\"'《》〈〉「」『』\s]*"
+        pat = gap.join(re.escape(c) for c in key)
+        if re.match(r"[0-9A-Za-z]", key):
+            pat = r"(?<![0-9A-Za-z.])" + pat
+        if re.search(r"[0-9A-Za-z]$", key):
+            pat += r"(?![0-9A-Za-z])"
+        return re.compile(pat)
+
+    rng = random.Random(7)
+    for _ in range(1000):
+        text = "".join(rng.choice("ab502.“”《》 \n\u3000项目x") for _ in range(rng.randint(0, 30)))
+        key = "".join(rng.choice("ab502项目x") for _ in range(rng.randint(2, 4)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 4)))
+        body = [(s, e) for s, e in zip(cuts[::2], cuts[1::2]) if e > s]
+        expected = [m.start() for s, e in body for m in pattern(key).finditer(text, s, e)]
+        assert _term_refs(text, _squeeze(text, body), key) == expected, (text, key, body)

@@ -8,6 +8,7 @@ import pytest
 
 from dagster_project.core.context import DocContext
 from dagster_project.core.indicators import extract_indicators
+from dagster_project.core.mentions import mentions
 from dagster_project.core.normalize import normalize_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -208,3 +209,25 @@ def test_provenance_invariants(stem):
         assert r["comparator"] in ("=", "~", ">=", ">", "<=", "<", "between")
         assert r["indicator"].count("“") == r["indicator"].count("”"), r  # quote marks in pairs
         assert r["unit"] != "次", r
+
+
+def test_statements_of_a_text_are_made_once_and_cannot_be_changed():
+    # both extractors read the statements of the same text: they are shared, so immutable
+    text = "一、2020年工作回顾\n地区生产总值增长5.2%，城镇化率提高1.2个百分点。"
+    first = mentions(text)
+    assert mentions(text) is first
+    assert isinstance(first, tuple) and len(first) == 2
+    with pytest.raises(AttributeError):
+        first[0].name = "x"
+    with pytest.raises(AttributeError):
+        first[0].qty.value = 0
+    part = mentions(text, 0, text.index("，"))  # a part of the text is not the whole text
+    assert [(m.name, m.value) for m in part] == [("地区生产总值", 5.2)]
+
+
+def test_clause_separators_next_to_numbers():
+    # the comma before 1,234 cuts a clause, the one inside it does not; （1） cuts one too
+    got = review("全年财政收入增长5%,1,234万元用于民生；（1）城镇化率提高1.2个百分点，增长3.6%。")
+    assert [(r["value"], r["quote"]) for r in got] == [
+        (5, "财政收入增长5%"), (1234, "1,234万元用于民生"), (1.2, "城镇化率提高1.2个百分点"),
+        (3.6, "城镇化率提高1.2个百分点，增长3.6%")]

@@ -97,3 +97,15 @@ def test_text_without_header_or_years_stays_empty():
     md = detect_metadata("各位代表：\n现在，我代表市人民政府向大会报告工作。")
     assert md["doc_type"] == "government_work_report"
     assert all(md[f] in ("", None) for f in md if f != "doc_type")
+
+
+def test_names_in_a_text_are_found_as_by_searching_each_name():
+    from dagster_project.core import areacodes
+    from dagster_project.core.metadata import _names_in
+
+    names = areacodes.names_in_year(2021)
+    text = "我市赣州市章贡区南康区，合作市与赣州发展；市场、城市，龙南市瑞金市。北京市东城区" + "".join(names[::97])
+    for level in "市区县州盟旗省":
+        expected = [n for n in names if n.endswith(level) and n in text]
+        assert _names_in(text, 2021, level) == expected
+    assert _names_in("", 2021, "市") == []

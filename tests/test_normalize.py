@@ -511,3 +511,112 @@ def test_generated_span_maps_back_to_raw_that_normalizes_to_it(text, data):
     e = data.draw(st.integers(s + 1, len(n.text)))
     a, b = n.raw_span(s, e)
     assert squeeze(normalize_text(text[a:b], script="simplified").text) == squeeze(n.text[s:e])
+
+
+# The patterns are written for speed (see normalize.py); each must match exactly where its
+# plain form does.
+PLAIN_FORMS = {
+    "PINYIN": rf"(?<=[{HAN}?])[(（][{TONED}ê]{{1,7}}[)）]|(?<=\?)[{TONED}ê]{{1,7}}[)）]",
+    "MOJIBAKE": rf"\ufffd+|(?<=[{HAN}。，、：；“”])\?+|(?<!\?)\?++(?=[{HAN}“”])",
+    "SPACES": r"[ \t\u3000\xa0\u2002-\u200a\u202f]+",
+    "_NOT_HAN": rf"[^{HAN}]+",
+    "_HAN_RUN": rf"[{HAN}]+",
+    "_BLANK_LINES": r"\n{2,}",
+}
+pattern_texts = st.lists(
+    st.sampled_from(list("?？(（)）qūaāêzü區中。，“”\ufffd x1\n\t\u3000\u2009") + ["\u3400", "\uf900", "(qū)", "??"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern_texts)
+def test_fast_patterns_match_as_their_plain_forms(text):
+    from dagster_project.core import normalize
+
+    for name, plain in PLAIN_FORMS.items():
+        fast = getattr(normalize, name)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)], name
+
+
+def drop_space(m: re.Match[str]) -> str:
+    """The rule for a run of spaces, one run at a time: kept (as one space) only between two
+    ASCII letters or digits."""
+    before = m.string[m.start() - 1] if m.start() else "\n"
+    after = m.string[m.end()] if m.end() < len(m.string) else "\n"
+    return " " if all(c.isascii() and c.isalnum() for c in (before, after)) else ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "5", "中", " ", "  ", "\t", "\u3000", "\n", "，"]), max_size=30).map("".join))
+def test_spaces_are_dropped_as_by_the_one_run_at_a_time_rule(text):
+    from dagster_project.core import normalize
+    from dagster_project.core.spans import TrackedText
+
+    t = TrackedText.from_raw(text)
+    expected = t.sub(normalize.SPACES, drop_space)
+    got = t.sub(normalize._SPACES_DROPPED, "").sub(normalize.SPACES, " ")
+    assert (got.text, got.starts, got.ends) == (expected.text, expected.starts, expected.ends)
+
+
+def line_breaks_one_run_at_a_time(text: str, joins: list[int]):
+    """Every run of newlines decided in turn: the rule `_line_break` applies to fewer breaks."""
+    from dagster_project.core.normalize import _bounded, _is_split
+
+    carried, line_start = "", 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal carried, line_start
+        next_end = text.find("\n", m.end())
+        prev = _bounded(carried + text[line_start : m.start()])
+        nxt = text[m.end() : next_end if next_end >= 0 else len(text)]
+        line_start = m.end()
+        if _is_split(prev, nxt):
+            joins.append(m.start())
+            carried = prev
+            return ""
+        carried = ""
+        return "\n"
+
+    return repl
+
+
+LINE_PIECES = ["推进项目建设", "亿元", "5", "3.", ".6", "，", "。", "；", "一、", "（二）", "【1】", "——", "”", "\n", "\n\n", "\n\n\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=40).map("".join), st.sampled_from([10, 1_000]))
+def test_line_breaks_are_decided_as_one_run_at_a_time(text, long_line):
+    from unittest import mock
+
+    from dagster_project.core import normalize
+    from dagster_project.core.spans import TrackedText
+
+    with mock.patch.object(normalize, "_LONG_LINE", long_line):
+        t = TrackedText.from_raw(text)
+        expected_joins: list[int] = []
+        expected = t.sub(re.compile(r"\n+"), line_breaks_one_run_at_a_time(text, expected_joins))
+        joins: list[int] = []
+        collapsed = t.sub(normalize._BLANK_LINES, "\n")
+        got = collapsed.sub(normalize._UNCLEAR_BREAK, normalize._line_break(collapsed.text, joins))
+    assert (got.text, got.starts, got.ends) == (expected.text, expected.starts, expected.ends)
+    assert bool(joins) == bool(expected_joins)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="中國發展區域aé\U00020000", max_size=30), st.text(alphabet="中国发展区域aé\U00020000", max_size=30))
+def test_changed_counts_the_positions_that_differ(a, b):
+    from dagster_project.core.normalize import _changed
+
+    assert _changed(a, b) == sum(x != y for x, y in zip(a, b))
+
+
+def test_runs_converted_together_as_each_alone():
+    from dagster_project.core.normalize import _HAN_RUN, _converter, _to_simplified
+    from dagster_project.core.spans import TrackedText
+
+    text = raw("003")
+    one_by_one = TrackedText.from_raw(text).sub(_HAN_RUN, lambda m: _converter("t2s").convert(m.group(0)))
+    together = _to_simplified(TrackedText.from_raw(text))
+    assert together.text == one_by_one.text != text
+    assert (together.starts, together.ends) == (one_by_one.starts, one_by_one.ends)

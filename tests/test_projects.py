@@ -199,3 +199,81 @@ def test_gold_style_names_are_exact(rows):
     for name in ("赛复乐年产1.9万吨高端精细化工", "市中医医院改扩建", "凯光新天地旅游度假区", "昌景黄铁路乐平北站"):
         assert name in got["004"]
     assert not any(re.search(r"[“”【】]", n) for doc_names in got.values() for n in doc_names)
+
+
+# --- the shortcuts taken for speed change no row --------------------------------------------
+
+def test_verbs_never_cross_or_start_a_clause_opener():
+    """`_verb_clauses` finds the verbs in one scan of the text: no verb (or word that looks
+    like one) may hold a clause separator or start with a character of a clause opener."""
+    from dagster_project.core import projects as P
+
+    for word in [*P.verbs(), *P._FALSE_VERBS]:
+        assert not P._SEPARATOR.search(word), word
+        assert not re.match(r"[\s（(\d①-⑳一二三四五六七八九十是)）]", word), word  # what an opener holds
+
+
+def test_verb_clauses_are_the_clauses_holding_a_verb(texts):
+    from dagster_project.core import projects as P
+
+    for text in texts.values():
+        expected = []
+        for m in P._CLAUSE.finditer(text):
+            opener = P._OPENER.match(text, m.start(), m.end())
+            start = opener.end() if opener else m.start()
+            if any(v.group() in P.verbs() for v in P._verb_regex().finditer(text, start, m.end())):
+                expected.append((m.start(), m.end()))
+        assert list(P._verb_clauses(text)) == expected
+
+
+def test_keyword_hint_finds_every_keyword():
+    from dagster_project.core import project_names as pn
+
+    hint = pn.keyword_hint()
+    assert hint is not None
+    for k in pn.keywords():
+        if k.pattern is None:
+            assert hint.search(f"推进{k.text}建设"), k.text
+    assert pn._first_chars(r"(?<![思铁公线])路(?:改造)?$") == "路"
+    assert pn._first_chars(r"^[GS]\d{2,4}") == "GS"
+    assert pn._first_chars(r"(?i)g") is None and pn._first_chars(r"[a-z]站") is None
+    for name, matched in [("信雄高速", True), ("G206桃林至大田段", True), ("环城北路", True), ("新发展理念", False)]:
+        assert (hint.search(name) is not None) == matched, name
+        assert bool(pn.keyword_spans(name)) == matched, name
+
+
+def test_prefix_tree_matches_the_longest_word_like_an_alternation():
+    from dagster_project.core.project_names import prefix_tree
+
+    words = ["建成", "建成投产", "建设", "投产", "开工建设", "开工"]
+    tree = re.compile(prefix_tree(words))
+    plain = re.compile("|".join(sorted(words, key=len, reverse=True)))
+    for text in ["建成投产并开工建设", "建成投", "开工开工建设建设", "投产建成"]:
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_prefilters_drop_no_row(texts, rows, monkeypatch):
+    """Clauses and lists without a keyword (or 等) are skipped; doing the work finds nothing more."""
+    from dagster_project.core import project_names as pn
+    from dagster_project.core import projects as P
+
+    monkeypatch.setattr(P, "_may_name_a_project", lambda text, start, end: True)
+    monkeypatch.setattr(P, "_post_tail_in", lambda items: P._post_tail().search(items))
+    for k, text in texts.items():
+        review, plan_year = YEARS[k]
+        got = extract_projects(text, DocContext(SEEDS[k].stem, review_year=review, plan_year=plan_year))
+        assert got == rows[k]
+    # keyword_spans tries only the keywords starting with a character of the name: the same
+    # spans, in the same order, as trying them all
+    uncached = pn.keyword_spans.__wrapped__
+    for name in {r["name"] for doc_rows in rows.values() for r in doc_rows} | {"东站", "北站", "湖港", "物联网"}:
+        tried_all = []
+        for k in pn.keywords():
+            if k.pattern is not None:
+                tried_all.extend((m.start(), m.end(), k.category) for m in k.pattern.finditer(name))
+                continue
+            at = name.find(k.text)
+            while at >= 0:
+                tried_all.append((at, at + len(k.text), k.category))
+                at = name.find(k.text, at + 1)
+        assert uncached(name) == tuple(tried_all), name

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dagster_project.core.normalize import normalize_text
 from dagster_project.core.sections import build_sections, section_at
@@ -122,3 +124,33 @@ def test_section_at_index_agrees_with_a_scan_at_every_position():
         text = normalize_text(seed.read_text(encoding="utf-8")).text
         sections = build_sections(text)
         assert all(section_at(sections, p) is scan(sections, p) for p in range(-1, len(text) + 1, 7)), seed.name
+
+
+def test_the_sections_of_a_text_are_built_once_and_shared():
+    from dagster_project.core.sections import lead_kind
+
+    text = load("000")
+    first = build_sections(text)
+    assert build_sections(text) is first
+    assert build_sections("".join(list(text))) is first  # an equal text, another object
+    other = build_sections(SMALL)
+    assert other is not first and other == build_sections(SMALL)
+    assert lead_kind(text, first) == "preamble"
+
+
+LINES = ["一、2020年工作回顾", "（二）强力推进工业倍增升级。新增规上工业企业297家，" * 2, "一是提升自主创新能力", "1.建设创新平台",
+         "１２．全角数字", "## 附件", "【名词解释】", "名词解释：" + "双清零" * 12, "推进项目建设" * 8, "三、", "政府工作报告",
+         "  （一）缩进的标题", "\u30001、全角空格"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=25))
+def test_lines_skipped_unread_hold_no_heading(lines):
+    from unittest import mock
+
+    from dagster_project.core import sections
+
+    text = "\n".join(lines)
+    with mock.patch.object(sections, "_may_be_heading", lambda line: True):
+        everything_read = sections._scan(text)
+    assert sections._scan(text) == everything_read

@@ -166,3 +166,87 @@ def test_deletions_only_leave_characters_pointing_at_themselves(raw, steps):
 def test_sub_agrees_with_re_sub(raw, k):
     pattern, repl = PATTERNS[k]
     assert TrackedText.from_raw(raw).sub(pattern, repl).text == pattern.sub(repl, raw)
+
+
+def reference_sub(t: TrackedText, pattern: re.Pattern[str], repl) -> tuple[str, list[int], list[int]]:
+    """`TrackedText.sub` done one match at a time, as plainly as it can be written."""
+    text, starts, ends = "", [], []
+    last = 0
+    for m in pattern.finditer(t.text):
+        new = repl(m) if callable(repl) else m.expand(repl)
+        if new == m.group(0):
+            continue
+        text += t.text[last : m.start()]
+        starts += t.starts[last : m.start()]
+        ends += t.ends[last : m.start()]
+        if len(new) == m.end() - m.start():
+            starts += t.starts[m.start() : m.end()]
+            ends += t.ends[m.start() : m.end()]
+        elif m.end() > m.start():
+            starts += [t.starts[m.start()]] * len(new)
+            ends += [t.ends[m.end() - 1]] * len(new)
+        else:  # an insertion point
+            at = t.starts[m.start()] if m.start() < len(t.text) else (t.ends[-1] if t.text else 0)
+            starts += [at] * len(new)
+            ends += [at] * len(new)
+        text += new
+        last = m.end()
+    return text + t.text[last:], starts + list(t.starts[last:]), ends + list(t.ends[last:])
+
+
+# Replacement strings (taken in bulk), templates and functions (one match at a time), on
+# patterns with and without groups, empty matches and inline flags.
+REWRITES = [
+    (re.compile(r"a+"), ""),
+    (re.compile(r"a"), "b"),
+    (re.compile(r"ab|b"), "\n"),
+    (re.compile(r"\n\n+"), "\n"),
+    (re.compile(r" +"), " "),
+    (re.compile(r"[ab]{2}"), "xyz"),
+    (re.compile(r"x?"), ""),
+    (re.compile(r"x?"), "-"),
+    (re.compile(r"(?m)^a"), ""),
+    (re.compile(r"(a)(b)?"), r"\1"),
+    (re.compile(r"b"), r"<\g<0>>"),
+    (re.compile(r"(?<=a)b|b(?=\n)"), lambda m: m.group(0).upper()),
+    (re.compile(r"[a ]+"), lambda m: "" if " " in m.group(0) else m.group(0)),
+]
+rewrite_texts = st.lists(st.sampled_from(["a", "b", "x", " ", "\n", "\n\n", "中"]), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rewrite_texts, st.lists(st.sampled_from(range(len(REWRITES))), min_size=1, max_size=5),
+       st.sampled_from([1, 2, 3, 500]))
+def test_sub_equals_the_plain_one_match_at_a_time_rewrite(raw, steps, batch):
+    from dagster_project.core import spans
+
+    saved, spans._BATCH = spans._BATCH, batch  # small batches: the offset map is joined in several
+    try:
+        t = TrackedText.from_raw(raw)
+        for k in steps:
+            pattern, repl = REWRITES[k]
+            expected = reference_sub(t, pattern, repl)
+            new = t.sub(pattern, repl)
+            assert (new.text, list(new.starts), list(new.ends)) == expected
+            assert (new is t) == (expected[0] == t.text and expected[1] == list(t.starts))
+            t = new
+    finally:
+        spans._BATCH = saved
+
+
+def test_strip_keeps_the_spans_of_what_is_left():
+    raw = "\n\n地区\n生产\n"
+    t = TrackedText.from_raw(raw).strip("\n")
+    assert t.text == "地区\n生产"
+    assert spans(t) == [(i, i + 1) for i in range(2, 7)]
+    assert TrackedText.from_raw("ab").strip("\n").text == "ab"
+    everything = TrackedText.from_raw("\n\n").strip("\n")
+    assert (everything.text, spans(everything)) == ("", [])
+
+
+def test_a_respelling_keeps_every_span():
+    t = TrackedText.from_raw("a**區域**").sub(re.compile(r"\*\*"), "")
+    r = t.respelled("a区域")
+    assert r.text == "a区域" and spans(r) == spans(t)
+    with pytest.raises(ValueError):
+        t.respelled("a区")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 NATIONAL_NAME = "全国"
 NATIONAL_CODE = "100000"
@@ -28,8 +29,7 @@ class RegionCode:
     admin_level: str  # national / province / prefecture / county
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):  # a tuple, not a dataclass: thousands are built at first use
     code: str
     name: str
     province: str
@@ -59,14 +59,20 @@ def _table() -> dict[str, tuple[_Row, ...]]:
     """Rows by name, parsed once per process."""
     path = files("dagster_project") / "data" / "areacodes" / "result.csv"
     text = path.read_text(encoding="utf-8-sig")  # the file starts with a BOM
+    records = csv.reader(io.StringIO(text))
+    column = {heading: i for i, heading in enumerate(next(records))}
+    code, name, province, parent, level, start, end = (
+        column[heading] for heading in ("代码", "名称", "一级行政区", "二级行政区", "级别", "启用时间", "变更/弃用时间"))
     by_name: dict[str, list[_Row]] = defaultdict(list)
-    for r in csv.DictReader(io.StringIO(text)):
-        end = r["变更/弃用时间"]
-        by_name[r["名称"]].append(_Row(r["代码"], r["名称"], r["一级行政区"], r["二级行政区"],
-                                       r["级别"], int(r["启用时间"]), int(end) if end else None))
+    for r in records:
+        if not r:
+            continue  # a blank line
+        by_name[r[name]].append(_Row(r[code], r[name], r[province], r[parent], r[level],
+                                     int(r[start]), int(r[end]) if r[end] else None))
     return {name: tuple(rows) for name, rows in by_name.items()}
 
 
+@lru_cache(maxsize=1)
 def known_names() -> frozenset[str]:
     """Every name the table has ever used (for splitting 赣州市章贡区 into its parts)."""
     return frozenset(_table())
@@ -74,13 +80,19 @@ def known_names() -> frozenset[str]:
 
 def candidates(name: str, year: int | None) -> list[RegionCode]:
     """All codes named `name` valid in `year`, one per code."""
+    return list(_candidates(name, year))
+
+
+@lru_cache(maxsize=4096)
+def _candidates(name: str, year: int | None) -> tuple[RegionCode, ...]:
     found = {row.code: row.to_region() for row in _table().get(name, ()) if row.valid_in(year)}
-    return [found[c] for c in sorted(found)]
+    return tuple(found[c] for c in sorted(found))
 
 
-def regions_in_year(year: int | None) -> list[RegionCode]:
-    """Every code valid in `year` (for finding which region a text keeps naming)."""
-    return [reg for name in _table() for reg in candidates(name, year)]
+@lru_cache(maxsize=64)
+def names_in_year(year: int | None) -> tuple[str, ...]:
+    """Every name some code valid in `year` has, in the order of the table."""
+    return tuple(name for name, rows in _table().items() if any(row.valid_in(year) for row in rows))
 
 
 def _matches(reg: RegionCode, hint: str) -> bool:

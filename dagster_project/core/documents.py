@@ -16,6 +16,7 @@ METADATA_FIELDS = (
     "title", "doc_type", "region", "province", "region_code", "admin_level", "meeting",
     "delivered_on", "speaker", "speaker_title", "review_year", "plan_year",
 )  # fmt: skip
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # A report ends on a full stop, an exclamation, a closing quote or bracket, or a
 # glossary entry; anything else suggests the file was cut short.
 _COMPLETE_END = re.compile(r"[。！？!?”」』）)】.．…]\s*\Z")
@@ -78,10 +79,11 @@ def _read(source: SourceFile, data: bytes | None) -> DocumentResult:
         return quarantined(source, "contains only white space", encoding=decoded.encoding)
     script = detect_script(decoded.text)
     normalized = normalize_text(decoded.text, script)
-    if not re.search(r"[\u4e00-\u9fff]", normalized.text):
+    if not _HAN.search(normalized.text):
         return quarantined(source, "no Chinese text: not a report", encoding=decoded.encoding, script=script)
     flags = list(normalized.flags)
-    if not _COMPLETE_END.search(normalized.text):
+    # Only the last character that is not white space can start a match (`\s` is str.isspace).
+    if not _COMPLETE_END.search(normalized.text, max(0, len(normalized.text.rstrip()) - 1)):
         flags.append("truncated_suspected")
     meta = detect_metadata(normalized.text)
     text = normalized.text

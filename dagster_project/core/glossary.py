@@ -18,11 +18,15 @@ does not end a sentence. Besides the definition the row carries:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 from dagster_project.core.context import DocContext
-from dagster_project.core.sections import build_sections
+from dagster_project.core.sections import GLOSSARY_TITLE, build_sections
 
 MARKER = re.compile(r"【\s*(\d{1,3})\s*】")
 # an entry number at the start of a line: 1.  1．  1、  （1）  (1)
@@ -34,7 +38,8 @@ _MAX_TERM = 40
 _SENTENCE_END = tuple("。！？!?")
 
 _QUOTES_BRACKETS = "“”‘’\"'《》〈〉「」『』【】[]()（）*"
-_STRIP_KEY = str.maketrans("", "", _QUOTES_BRACKETS)
+# what `bare` drops: quotes, brackets, markup and spaces, in one pass
+_NOT_IN_KEY = re.compile(f"[{re.escape(_QUOTES_BRACKETS)}\\s]+")
 _OPEN_QUOTE = "“\"「『"
 _CLOSE_QUOTE = "”\"」』"
 # Generic heads a report may add to or drop from a slogan (“5020”项目 / 5020), dropped from
@@ -47,6 +52,20 @@ _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "双": 2, "三": 3, "四": 4, "五": 
 _PART = re.compile(r"^[“\"]?([^“”\"，。；、即：:]{1,12}?)[”\"]?(?:即|是|：|:)")
 _LIST_JOIN = re.compile(r"以及|和|及|与")
 _ITEM_FORBIDDEN = re.compile(r"[，。；：;:,]")
+_AFTER_CLOSE_QUOTE = re.compile(r".*[”\"」』](.+)")
+_PIECE_SEP = re.compile(r"[、，,]")
+_NOT_COUNTED = re.compile(r"合一$|第[一二三四五六七八九十\d]+")
+_TENS = re.compile(r"([二三四五六七八九])?十([一二三四五六七八九])?")
+_SHORT_ITEMS = re.compile(r"[^，。；：、“”]{1,30}(?:、[^，。；：、“”]{1,30})+")
+_BEFORE_FIRST_ITEM = re.compile(r"[的即为是括]")
+_AFTER_LAST_ITEM = re.compile(r"等|的")
+_DEFINITION_LEAD = re.compile(r"^(?:即|是|指)")
+_QUOTED = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+_QUOTED_LABEL = re.compile(r"[“\"「『].+?[”\"」』](.+)")
+_COUNTER = re.compile(r"^[个大项种类条]")
+_PART_SEP = re.compile(r"[；;]")
+_OPENING = "（(《“「『"
+_CLOSING = "）)》”」』"
 
 
 def extract_glossary(text: str, doc: DocContext) -> list[dict]:
@@ -55,15 +74,21 @@ def extract_glossary(text: str, doc: DocContext) -> list[dict]:
     if not regions:
         return []
     body = _body_spans(text, regions)
-    markers = [(int(m.group(1)), m.start()) for s, e in body for m in MARKER.finditer(text, s, e)]
+    markers: dict[int, list[int]] = {}  # note number → offsets of its markers, in text order
+    for s, e in body:
+        for m in MARKER.finditer(text, s, e):
+            markers.setdefault(int(m.group(1)), []).append(m.start())
     rows = []
+    squeezed_body = None
     for _, start, end in regions:
         for note_no, term, d_start, d_end in _entries(text, start, end):
             definition = text[d_start:d_end]
             if markers:
-                refs = [pos for n, pos in markers if n == note_no]
+                refs = markers.get(note_no, [])
             else:
-                refs = _term_refs(text, body, term)
+                if squeezed_body is None:  # built once, for the first entry that needs it
+                    squeezed_body = _squeeze(text, body)
+                refs = _term_refs(text, squeezed_body, term)
             rows.append({
                 "doc_id": doc.doc_id,
                 "note_no": note_no,
@@ -101,6 +126,8 @@ def check_glossary_markers(text: str, rows: list[dict]) -> list[str]:
 
 def _glossary_regions(text: str) -> list[tuple[int, int, int]]:
     """(title start, first entry line, end) of each glossary section of the text."""
+    if not GLOSSARY_TITLE.search(text):
+        return []  # a glossary section is one whose heading names it (no need to build them all)
     regions = []
     for sec in build_sections(text):
         if sec.kind == "glossary" and sec.level == 1:
@@ -177,9 +204,10 @@ def _definition_end(text: str, start: int, stop: int) -> int:
 
 # --- term_key ----------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def bare(term: str) -> str:
     """The term without quotes, brackets, markup and spaces (NFKC)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", term).translate(_STRIP_KEY))
+    return _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", term))
 
 
 def _core(term: str) -> str:
@@ -190,7 +218,7 @@ def _core(term: str) -> str:
     """
     t = unicodedata.normalize("NFKC", term).strip()
     key = bare(t)
-    m = re.fullmatch(r".*[”\"」』](.+)", t)
+    m = _AFTER_CLOSE_QUOTE.fullmatch(t)
     tail = bare(m.group(1)) if m else ""
     changed = True
     while changed and tail:
@@ -206,7 +234,7 @@ def _core(term: str) -> str:
 
 def term_key(term: str, definition: str = "") -> str:
     """Join key of a glossary term (see the module docstring)."""
-    pieces = [p for p in re.split(r"[、，,]", bare(term)) if p]
+    pieces = [p for p in _PIECE_SEP.split(bare(term)) if p]
     if len(pieces) > 1:
         labels = sorted({bare(label) for label, _ in _parts(term, definition)}, key=len, reverse=True)
         if labels and all(_made_of(p, labels) for p in pieces):
@@ -226,7 +254,7 @@ def _made_of(piece: str, labels: list[str]) -> bool:
 def _count(label: str) -> int | None:
     """How many items a label announces: 两城两谷两带 → 6, 十个清零 → 10, 多网合一 → None."""
     b = bare(label)
-    b = re.sub(r"合一$|第[一二三四五六七八九十\d]+", "", b)
+    b = _NOT_COUNTED.sub("", b)
     total, found = 0, False
     for m in _NUMERAL.finditer(b):
         n = _number(m.group(0))
@@ -242,26 +270,32 @@ def _number(s: str) -> int | None:
         return int(s) if s.isdigit() else None
     if all(c in _CN_DIGIT for c in s):
         return _CN_DIGIT[s] if len(s) == 1 else None
-    m = re.fullmatch(r"([二三四五六七八九])?十([一二三四五六七八九])?", s)
+    m = _TENS.fullmatch(s)
     if m:
         return (_CN_DIGIT[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGIT[m.group(2)] if m.group(2) else 0)
     return None
 
 
+@lru_cache(maxsize=8)
+def _split_marks(seps: str) -> re.Pattern[str]:
+    """The characters `_split_top` looks at: brackets, quotes and `seps`."""
+    return re.compile(f"[{re.escape(_OPENING + _CLOSING + seps)}]")
+
+
 def _split_top(text: str, seps: str) -> list[str]:
     """Split on any char of `seps` outside brackets and quotes."""
-    items, depth, cur = [], 0, []
-    for ch in text:
-        if ch in "（(《“「『":
+    items, depth, start = [], 0, 0
+    for m in _split_marks(seps).finditer(text):
+        ch = m.group()
+        if ch in _OPENING:
             depth += 1
-        elif ch in "）)》”」』" and depth:
-            depth -= 1
-        if ch in seps and depth == 0:
-            items.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    items.append("".join(cur))
+        elif ch in _CLOSING:
+            if depth:
+                depth -= 1
+        elif depth == 0:
+            items.append(text[start:m.start()])
+            start = m.end()
+    items.append(text[start:])
     return [i.strip() for i in items]
 
 
@@ -279,28 +313,37 @@ def _split_joins(items: list[str]) -> list[str]:
 def _embedded(body: str) -> list[str]:
     """The longest run of 、-separated short items inside a sentence (…的乱建、乱占、乱采等…)."""
     best: list[str] = []
-    for m in re.finditer(r"[^，。；：、“”]{1,30}(?:、[^，。；：、“”]{1,30})+", body):
+    for m in _SHORT_ITEMS.finditer(body):
         items = m.group(0).split("、")
-        items[0] = re.split(r"[的即为是括]", items[0])[-1]
-        items[-1] = re.split(r"等|的", items[-1])[0]
+        items[0] = _BEFORE_FIRST_ITEM.split(items[0])[-1]
+        items[-1] = _AFTER_LAST_ITEM.split(items[-1])[0]
         if _clean(items) and len(items) > len(best):
             best = items
     return best
 
 
+def _candidate_splits(body: str, comma: list[str]):
+    """The ways `body` may enumerate its items, in order of preference; `comma` is its 、 split.
+
+    Made one at a time: the first with the announced number of items is taken.
+    """
+    for q in _QUOTED.finditer(body):
+        if "、" in q.group(1):
+            yield _split_top(q.group(1), "、")
+    yield comma
+    yield _split_joins(comma)
+    yield _split_top(body, "，,")
+    yield _embedded(body)
+
+
 def _list_items(body: str, n: int | None) -> list[str]:
     """The items `body` enumerates, `n` (when known) telling which split is meant."""
     body = body.strip().rstrip("。.；;").strip()
-    body = re.sub(r"^(?:即|是|指)", "", body)
-    candidates = []
-    for q in re.finditer(r"[“\"]([^“”\"]+)[”\"]", body):
-        if "、" in q.group(1):
-            candidates.append(_split_top(q.group(1), "、"))
+    body = _DEFINITION_LEAD.sub("", body)
     comma = _split_top(body, "、")
-    candidates += [comma, _split_joins(comma), _split_top(body, "，,"), _embedded(body)]
     if n:
-        for items in candidates:
-            if _clean(items) and len(items) == n:
+        for items in _candidate_splits(body, comma):
+            if len(items) == n and _clean(items):
                 return items
     if n is None or n != len(comma):
         if _clean(comma) and not any(_LIST_JOIN.search(i) for i in comma):
@@ -311,14 +354,14 @@ def _list_items(body: str, n: int | None) -> list[str]:
 def _label_head(label: str) -> str:
     """The head noun a label puts after its one count or quoted name: 五个章贡 → 章贡."""
     t = unicodedata.normalize("NFKC", label).strip()
-    m = re.fullmatch(r"[“\"「『].+?[”\"」』](.+)", t)
+    m = _QUOTED_LABEL.fullmatch(t)
     if m:
         return bare(m.group(1))
     b = bare(t)
     counts = list(_NUMERAL.finditer(b))
     if len(counts) != 1 or counts[0].start() != 0:
         return ""
-    return re.sub(r"^[个大项种类条]", "", b[counts[0].end():])
+    return _COUNTER.sub("", b[counts[0].end():])
 
 
 def _complete_suffix(items: list[str], label: str) -> list[str]:
@@ -340,10 +383,11 @@ def _parts(term: str, definition: str) -> list[tuple[str, str]]:
     """(label, body) of each part of a definition written as `“A”即…；“B”即…`."""
     b = bare(term)
     parts = []
-    for seg in re.split(r"[；;]", definition):
+    for seg in _PART_SEP.split(definition):
         seg = seg.strip()
         m = _PART.match(seg)
-        if m and bare(m.group(1)) and bare(m.group(1)) in b and bare(m.group(1)) != b:
+        label = bare(m.group(1)) if m else ""
+        if label and label in b and label != b:
             parts.append((m.group(1), seg[m.end():]))
     return parts if len(parts) >= 2 else []
 
@@ -369,25 +413,61 @@ def members(term: str, definition: str) -> list[str]:
 
 # --- references --------------------------------------------------------------------------
 
-def _term_pattern(key: str) -> re.Pattern[str] | None:
-    if not key:
-        return None
-    gap = r"[“”‘’\"'《》〈〉「」『』\s]*"
-    pat = gap.join(re.escape(c) for c in key)
-    if re.match(r"[0-9A-Za-z]", key):
-        pat = r"(?<![0-9A-Za-z.])" + pat
-    if re.search(r"[0-9A-Za-z]$", key):
-        pat += r"(?![0-9A-Za-z])"
-    return re.compile(pat)
+# A mention may have quote marks or spaces between the characters of the term (“5020”项目
+# for 5020项目). The body is searched with those left out; a key (see `bare`) holds none.
+_IGNORED_IN_MENTION = "“”‘’\"'《》〈〉「」『』"
+_IGNORED_RUN = re.compile(f"([{re.escape(_IGNORED_IN_MENTION)}\\s]+)")
+_LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-def _term_refs(text: str, body: list[tuple[int, int]], term: str) -> list[int]:
-    """Start offsets of the term's mentions in the body (quotes ignored)."""
+@dataclass(frozen=True)
+class _Squeezed:
+    """A body span with the characters a mention may have between its own left out."""
+
+    squeezed: str
+    run_starts: list[int]  # where each run of kept characters starts in `squeezed`
+    run_origins: list[int]  # and in the text
+    end: int  # end of the span in the text
+
+    def origin(self, i: int) -> int:
+        """Offset in the text of squeezed[i]."""
+        run = bisect.bisect_right(self.run_starts, i) - 1
+        return self.run_origins[run] + i - self.run_starts[run]
+
+
+def _squeeze(text: str, body: list[tuple[int, int]]) -> list[_Squeezed]:
+    out = []
+    for s, e in body:
+        pieces = _IGNORED_RUN.split(text[s:e])  # kept, ignored, kept, …, kept
+        piece_starts = list(accumulate(map(len, pieces), initial=s))
+        kept = pieces[::2]
+        run_starts = list(accumulate(map(len, kept), initial=0))[:-1]
+        out.append(_Squeezed("".join(kept), run_starts, piece_starts[:-1:2], e))
+    return out
+
+
+def _term_refs(text: str, body: list[_Squeezed], term: str) -> list[int]:
+    """Start offsets of the term's mentions in the body (quotes and spaces inside ignored).
+
+    A key starting with a Latin letter or digit is not found after one (or after `.`), one
+    ending with one not before one: 5020 is not a mention in 15020 or 50201.
+    """
     for key in dict.fromkeys((bare(term), _core(term))):
-        pat = _term_pattern(key)
-        if pat is None or len(key) < 2:
+        if len(key) < 2:
             continue
-        hits = [m.start() for s, e in body for m in pat.finditer(text, s, e)]
+        latin_start, latin_end = key[0] in _LATIN, key[-1] in _LATIN
+        hits = []
+        for span in body:
+            i = span.squeezed.find(key)
+            while i >= 0:
+                start = span.origin(i)
+                after = span.origin(i + len(key) - 1) + 1
+                if ((latin_start and start > 0 and (text[start - 1] in _LATIN or text[start - 1] == "."))
+                        or (latin_end and after < span.end and text[after] in _LATIN)):
+                    i = span.squeezed.find(key, i + 1)
+                    continue
+                hits.append(start)
+                i = span.squeezed.find(key, i + len(key))
         if hits:
             return hits
     return []

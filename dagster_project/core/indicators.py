@@ -10,6 +10,7 @@ the last year's, and 从1974亿元增至3645亿元 gives the base year and the l
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .context import DocContext
 from .mentions import Mention, mentions
@@ -22,7 +23,19 @@ _FIVE_YEAR_CUE = re.compile(
 )
 # a level stated with these words is a state at the end of the period, not a five-year sum
 _STATE_VERB = re.compile(r"达|增至|提高到|提高至|提升到|提升至|扩大到|增加到|上升到|突破|超|总数|总量|人均")
+_TO_END = re.compile(r"[至到]$")
 PARTY_CONGRESS = "party_congress_report"
+
+
+@lru_cache(maxsize=2)
+def document_sections(text: str) -> tuple[list[Section], str]:
+    """The sections of a text and the kind of its text before the first heading.
+
+    Both the indicators and the targets extractor need them for the same text: built once.
+    The list is shared, so callers only read it.
+    """
+    sections = build_sections(text)
+    return sections, lead_kind(text, sections)
 
 
 def plausible(m: Mention) -> bool:
@@ -36,7 +49,6 @@ def row_base(m: Mention, text: str, doc: DocContext, sec: Section | None) -> dic
     if ind and m.measure == "ratio" and ind.default_unit != "%":
         ind = None  # 城镇新增就业完成年计划的134%: a share of the plan, not the indicator
     value_std, unit_std = standardize(m.value, m.unit)
-    vmax_std = None
     return {
         "doc_id": doc.doc_id,
         "indicator_code": ind.code if ind else None,  # None, not "": the column has a pattern
@@ -46,7 +58,7 @@ def row_base(m: Mention, text: str, doc: DocContext, sec: Section | None) -> dic
         "value": m.value,
         "value_max": m.value_max,
         "unit": m.unit,
-        "value_std": value_std if vmax_std is None else value_std,
+        "value_std": value_std,
         "unit_std": unit_std,
         "comparator": m.comparator,
         "qualifier": m.qualifier,
@@ -86,7 +98,7 @@ def _period(m: Mention, year: int | None, five: tuple[int, int] | None) -> str |
         return str(a - 1)
     if m.from_to == "end" or m.measure == "ratio":
         return str(b)
-    if m.measure == "level" and (_STATE_VERB.search(m.verbs + m.qualifier) or re.search(r"[至到]$", m.verbs)):
+    if m.measure == "level" and (_STATE_VERB.search(m.verbs + m.qualifier) or _TO_END.search(m.verbs)):
         # 压缩至1.5个工作日, 降到…: where the period ended, not a five-year sum
         return str(b)
     return f"{a}-{b}"
@@ -94,8 +106,7 @@ def _period(m: Mention, year: int | None, five: tuple[int, int] | None) -> str |
 
 def extract_indicators(text: str, doc: DocContext) -> list[dict]:
     """Rows of indicators.csv (without id and raw offsets) for one normalized text."""
-    sections = build_sections(text)
-    before_first = lead_kind(text, sections)
+    sections, before_first = document_sections(text)
     five_parts = _five_year_starts(text, sections)
     rows = []
     for m in mentions(text):
@@ -110,7 +121,7 @@ def extract_indicators(text: str, doc: DocContext) -> list[dict]:
             five = top or ((year - 4, year) if year else None)
         row = row_base(m, text, doc, sec)
         period = _period(m, year, five)
-        if doc.plan_year and re.search(r"今年", text[m.sentence[0]:m.qty.start]) and m.from_to != "start":
+        if doc.plan_year and text.find("今年", m.sentence[0], m.qty.start) >= 0 and m.from_to != "start":
             period = str(doc.plan_year)  # 今年有望突破4000亿元: the year the report is given in
         row.update(period=period, scope=m.scope, is_estimate=m.estimate)
         rows.append(row)

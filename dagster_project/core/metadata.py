@@ -9,6 +9,7 @@ calling itself. A field the text does not support stays empty; codes come from
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from dagster_project.core import areacodes
 
@@ -43,7 +44,7 @@ SELF_MIN_MENTIONS, SELF_LEAD = 5, 3
 
 
 def detect_metadata(text: str) -> dict:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    lines = [stripped for ln in text.splitlines() if (stripped := ln.strip())]
     head = _header(lines)
     n_title = next((i for i, ln in enumerate(head) if _is_dateline(ln)), len(head))
     title_lines, rest = head[:n_title], head[n_title:]
@@ -195,15 +196,42 @@ def _self_named_region(text: str, year: int | None) -> areacodes.RegionCode | No
         return None
     level = max(set(levels), key=levels.count)
     counts: dict[str, int] = {}
-    for reg in areacodes.regions_in_year(year):
-        # The full name must appear at least once: a bare stem can be a common word
-        # (合作市 → 合作), so stems alone would crown the wrong region.
-        if reg.name.endswith(level) and reg.name in text:
-            stem = reg.name[:-1] if len(reg.name) > 2 else reg.name
-            counts[reg.name] = text.count(stem)
+    # The full name must appear at least once: a bare stem can be a common word
+    # (合作市 → 合作), so stems alone would crown the wrong region.
+    for name in _names_in(text, year, level):
+        stem = name[:-1] if len(name) > 2 else name
+        counts[name] = text.count(stem)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < SELF_MIN_MENTIONS:
         return None
     if len(ranked) > 1 and ranked[0][1] < SELF_LEAD * ranked[1][1]:
         return None
     return areacodes.resolve_region(ranked[0][0], year)
+
+
+def _names_in(text: str, year: int | None, level: str) -> list[str]:
+    """Names of the regions valid in `year` ending in `level` that occur in `text`, in table order.
+
+    Every occurrence of such a name ends at an occurrence of `level`, so only the few
+    characters before each of those are looked up (not every name searched for in turn).
+    """
+    order, lengths = _names_ending_in(year, level)
+    found: set[str] = set()
+    end = text.find(level)
+    while end >= 0:
+        for length in lengths:
+            if length > end + 1:
+                break
+            if (name := text[end + 1 - length : end + 1]) in order:
+                found.add(name)
+        end = text.find(level, end + 1)
+    return sorted(found, key=order.__getitem__)
+
+
+@lru_cache(maxsize=64)
+def _names_ending_in(year: int | None, level: str) -> tuple[dict[str, int], list[int]]:
+    """{name: its position in the table} for the regions valid in `year` ending in `level`,
+    and the lengths of those names, shortest first."""
+    names = (name for name in areacodes.names_in_year(year) if name.endswith(level))
+    order = {name: i for i, name in enumerate(names)}
+    return order, sorted({len(name) for name in order})

@@ -22,11 +22,14 @@ _VERB_TAIL = re.compile(
     r"有望|预计|可望)$"
 )
 # Not the name of an indicator: honours, ranks, counts of indicators, bare time words.
+# (In three patterns: one whose every branch starts with a fixed character is searched
+# many times faster than one mixing those with anchors and classes, and is_name is hot.)
 _NAME_STOP = re.compile(
-    r"荣誉|奖项|称号|表彰|表扬|位次|排名|名次|指标$|方面|周年|届|第|倍$|年度$|年$|^工作$|大关|"
-    r"^(?:剩余|最后|其中|现行标准下|仅用|用|全面|先后)$|[A-Za-z]个$|获评|入选|荣获|"
-    r"等$|[%％]|(?:之|范围|距离)内$|之中$"  # 南山区等 (examples, not a name), a place, a share
+    r"荣誉|奖项|称号|表彰|表扬|位次|排名|名次|指标$|方面|周年|届|第|倍$|年度$|年$|大关|获评|入选|荣获|"
+    r"等$|%|％|之内$|范围内$|距离内$|之中$"  # 南山区等 (examples, not a name), a place, a share
 )
+_NAME_STOP_WHOLE = re.compile(r"^(?:工作|剩余|最后|其中|现行标准下|仅用|用|全面|先后)$")
+_NAME_STOP_LETTER_COUNT = re.compile(r"[A-Za-z]个$")
 # Names of a class of things that say nothing on their own: 企业, 项目, 乡镇 … (what is
 # counted is what the sentence says about them: 1986家企业启动数字化改造)
 GENERIC = re.compile(
@@ -39,7 +42,8 @@ ENTITY_ATTRIBUTE = re.compile(
     r"^(.*?(?:企业|公司|项目|单位|机构|开发区|园区|乡镇|村|县|社区|学校|医院|户|居民|群众|人口|农户))"
     r"(.{2,}(?:水平|能力|率|收入|营收|产值|规模|效益|面积|总量|总额|额|量|等级|级别|指数))$"
 )
-_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# at least two Chinese characters or Latin letters (a name, a noun)
+_TWO_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z][^\u4e00-\u9fffA-Za-z]*[\u4e00-\u9fffA-Za-z]")
 _VERB_START = re.compile(r"增|提|扩|降|减|到|至|达|为|比|较(?=\d|上年|去年)|同比|分别|均|占|超|突破|以上|以下|左右|的|和|及|与|或|等")
 # Where the name after a count stops (582个省大中型项目|超额完成…).
 _NOUN_STOP = re.compile(
@@ -47,6 +51,18 @@ _NOUN_STOP = re.compile(
     r"实施|齐聚|投产|开业|竣工|分别|录取|用上|奋战|惠及|提升|转化|进行|，|,|。|、|；|：|（|\(|【|及以上"
 )
 PLACES = re.compile(r"各[县区市乡镇地]|县城|[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3})+|[\u4e00-\u9fff]{2}[县区市]")
+_QUOTES = re.compile("[“”]")
+_NOTE_MARK = re.compile(r"【\d+】|\[\d+\]")
+_TARGET_YEAR_LEAD = re.compile(r"^(?:力争|确保|争取)?(?:到|至|在|于)?(?:20\d\d年|“?十[一二三四五六]五”?)(?:底|末|前|内|时)?")
+_TARGET_YEAR_FIRST_CHARS = frozenset("力确争到至在于2“十")
+_TRAILING_DE = re.compile(r"的$")
+_REDUPLICATED_END = re.compile(r"(?<=[\u4e00-\u9fff]{2})([\u4e00-\u9fff])\1$")
+_NUMBER_IN_NAME = re.compile(r"(?<![A-Za-z])\d+\.\d|\d(?:分钟|小时|年|月|天)")
+_DIGIT = re.compile(r"\d")
+_CJK_START = re.compile(r"[\u4e00-\u9fff“]")
+_NOUN_TAIL = re.compile(r"(?:全面|全部|基本|均|都|已|已经|正在|先后|顺利)$")
+_THRESHOLD_VERB_TAIL = re.compile(r"(?:均|都|分别|各)?(?:超过|超|突破|达到|达|过|近|约|逾)$")
+_SCOPE_LEAD = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|综保区|新区|工业园区?))(?=[\u4e00-\u9fff]{2})")
 
 
 def split_name(pre: str) -> tuple[str, str]:
@@ -67,7 +83,9 @@ def split_name(pre: str) -> tuple[str, str]:
 def balance_quotes(name: str) -> str:
     """Quote marks in pairs: “X” around the whole name goes, an unpaired “ or ” goes,
     a pair inside stays (“5020”项目, 新增村级“爱心食堂”)."""
-    if name.startswith("“") and name.endswith("”") and not re.search("[“”]", name[1:-1]):
+    if "“" not in name and "”" not in name:
+        return name  # nothing to balance (most names)
+    if name.startswith("“") and name.endswith("”") and not _QUOTES.search(name[1:-1]):
         return name[1:-1]
     keep = [True] * len(name)
     opened: list[int] = []
@@ -85,29 +103,43 @@ def balance_quotes(name: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    name = re.sub(r"【\d+】|\[\d+\]", "", name)
-    name = re.sub(r"^(?:力争|确保|争取)?(?:到|至|在|于)?(?:20\d\d年|“?十[一二三四五六]五”?)(?:底|末|前|内|时)?", "", name)
+    # (each regex only when the characters it needs are there: most names need none)
+    if "【" in name or "[" in name:
+        name = _NOTE_MARK.sub("", name)
+    if name[:1] in _TARGET_YEAR_FIRST_CHARS:
+        name = _TARGET_YEAR_LEAD.sub("", name)
     name = name.strip(" 　\"'（(")
     name = strip_filler(balance_quotes(name))
-    name = re.sub(r"的$", "", name.strip("、"))
+    name = name.strip("、")
+    if name.endswith(("的", "的\n")):
+        name = _TRAILING_DE.sub("", name)
     # 村集体经济经营性收入村村: a reduplicated word says "every", not what is measured
-    name = re.sub(r"(?<=[\u4e00-\u9fff]{2})([\u4e00-\u9fff])\1$", "", name)
+    if name[-1:] == name[-2:-1] or name.endswith("\n"):
+        name = _REDUPLICATED_END.sub("", name)
     return balance_quotes(name)
 
 
 def is_name(name: str) -> bool:
-    return (len(_CJK.findall(name)) >= 2 and not _NAME_STOP.search(name)
-            and not re.search(r"(?<![A-Za-z])\d+\.\d|\d(?:分钟|小时|年|月|天)", name))
+    return (_TWO_CJK.search(name) is not None and _NAME_STOP.search(name) is None
+            and _NAME_STOP_WHOLE.search(name) is None
+            and not ("个" in name and _NAME_STOP_LETTER_COUNT.search(name))
+            and not (_DIGIT.search(name) and _NUMBER_IN_NAME.search(name)))
+
+
+_URBAN_RURAL = re.compile(r"^城乡居民")
+_AND_RURAL = re.compile(r"(?<=[\u4e00-\u9fff])(?:和|及|与)(?=农村)")
+_LIST_ITEM_SEP = re.compile(r"、|和(?=[^、]*$)")
+_COUNTED_CLASS = re.compile(r"[一二三四五六七八九十两\d]+(?:大|个|项)(?=[\u4e00-\u9fff])")
 
 
 def distribute(names_text: str) -> list[str]:
     """`城镇、农村居民人均可支配收入` → [城镇居民人均可支配收入, 农村居民人均可支配收入]."""
-    text = re.sub(r"^城乡居民", "城镇、农村居民", names_text)
-    text = re.sub(r"(?<=[\u4e00-\u9fff])(?:和|及|与)(?=农村)", "、", text)
-    parts = [p for p in re.split(r"、|和(?=[^、]*$)", text) if p]
+    text = _URBAN_RURAL.sub("城镇、农村居民", names_text)
+    text = _AND_RURAL.sub("、", text)
+    parts = [p for p in _LIST_ITEM_SEP.split(text) if p]
     if len(parts) < 2:
         return [names_text]
-    parts = [re.sub(r"[一二三四五六七八九十两\d]+(?:大|个|项)(?=[\u4e00-\u9fff])", "", p) for p in parts]
+    parts = [_COUNTED_CLASS.sub("", p) for p in parts]
     last = parts[-1]
     out = []
     for p in parts[:-1]:
@@ -147,7 +179,7 @@ def _share_head(p: str, last: str) -> str:
 
 
 def split_scope(name: str) -> tuple[str, str]:
-    m = re.match(r"^([\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|综保区|新区|工业园区?))(?=[\u4e00-\u9fff]{2})", name)
+    m = _SCOPE_LEAD.match(name) if "区" in name or "园" in name else None
     if m and not match_indicator(name):
         return m.group(1), name[m.end():]
     return "", name
@@ -163,13 +195,13 @@ def elided(name: str, previous: str) -> str:
 
 def noun_after(text: str, pos: int, end: int) -> str:
     """The noun phrase right after a quantity (582个省大中型项目 → 省大中型项目)."""
-    if pos >= end or not re.match(r"[\u4e00-\u9fff“]", text[pos]) or _VERB_START.match(text, pos):
+    if pos >= end or not _CJK_START.match(text, pos) or _VERB_START.match(text, pos):
         return ""
     m = _NOUN_STOP.search(text, pos, min(end, pos + 24))
     if m and m.start() - pos > 16 and not m.group(0).isdigit():
         m = None  # a long phrase without a stop within reach: not one noun
     noun = text[pos: m.start() if m else min(end, pos + 16)]
-    noun = re.sub(r"(?:全面|全部|基本|均|都|已|已经|正在|先后|顺利)$", "", noun)
+    noun = _NOUN_TAIL.sub("", noun)
     if m and m.group(0).isdigit():
-        noun = re.sub(r"(?:均|都|分别|各)?(?:超过|超|突破|达到|达|过|近|约|逾)$", "", noun)  # 企业营收超|50亿元: a threshold follows
-    return noun if len(_CJK.findall(noun)) >= 2 else ""
+        noun = _THRESHOLD_VERB_TAIL.sub("", noun)  # 企业营收超|50亿元: a threshold follows
+    return noun if _TWO_CJK.search(noun) else ""

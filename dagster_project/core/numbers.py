@@ -10,8 +10,9 @@ formulas (3+2, 1/4, 12.9：56.2). Sign and measure depend on the words around a 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .vocabulary import unit_words, units
 
@@ -28,12 +29,17 @@ _PREFIX = {
     "逾": ">", "破": ">", "低于": "<", "少于": "<", "接近": "~", "大约": "~", "约": "~", "近": "~",
 }
 _PREFIX_RE = re.compile("(?:" + "|".join(sorted(_PREFIX, key=len, reverse=True)) + r")$")
+# the characters a text ending in a prefix word can end with ($ also matches before a final \n)
+_PREFIX_LAST_CHARS = frozenset(word[-1] for word in _PREFIX) | {"\n"}
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "=": "=", "~": "~", "between": "between"}
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number with its unit. start/end cover number, unit and suffix words (not the prefix)."""
+class Quantity(NamedTuple):
+    """A number with its unit. start/end cover number, unit and suffix words (not the prefix).
+
+    (An immutable named tuple: made for every number of every report, and a frozen
+    dataclass is several times slower to create.)
+    """
 
     start: int
     end: int
@@ -48,6 +54,8 @@ class Quantity:
 
 def to_float(s: str) -> float:
     """Parse a number as written: full-width digits, thousands separators."""
+    if s.isascii():  # NFKC leaves ASCII as it is: skip it for the usual case
+        return float(s.replace(",", ""))
     return float(unicodedata.normalize("NFKC", s).replace(",", ""))
 
 
@@ -86,9 +94,17 @@ def _unit_regex() -> re.Pattern[str]:
 
 
 _QTY: re.Pattern[str] | None = None
+# A quantity starts at a digit, or at the minus sign right before one (增长-5.3%): scanning
+# for digits and trying the full pattern only there is much faster than searching with it.
+_DIGIT = re.compile(r"\d")
+_MINUS_SIGNS = "-－−"
 # a number glued to these is part of a name, a code or a formula, not a quantity
-_BAD_BEFORE = re.compile(r"[A-Za-z0-9.#/+＋_第【\[〔-]$")
-_BAD_AFTER = re.compile(r"^(?:[A-Za-z+＋/】\]〕”]|[:：]\d|\.\d|[年月日号]|周年|届|期|代|类|级|版|大)")
+_BAD_BEFORE_CHARS = frozenset(string.ascii_letters + string.digits + ".#/+＋_第【[〔-")
+# (used with .match at a position: no ^ anchor, which would not match there)
+_BAD_AFTER = re.compile(r"(?:[A-Za-z+＋/】\]〕”]|[:：]\d|\.\d|[年月日号]|周年|届|期|代|类|级|版|大)")
+_NOUN_NEXT = re.compile(r"[\u4e00-\u9fff“]")
+_LEVEL_BEFORE = re.compile(r"(?:到|至|近|约|达)$")
+_MINUS_AFTER = re.compile(r"(?:增长|增速|增幅|为)$")
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
@@ -100,7 +116,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     out: list[Quantity] = []
     pos = start
     while True:
-        m = _QTY.search(text, pos, end)
+        m = _search_quantity(text, pos, end)
         if not m:
             break
         q = _build(text, m)
@@ -114,13 +130,31 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     return out
 
 
+def _search_quantity(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_QTY.search(text, pos, end)`: the pattern tried only where a quantity can start."""
+    while True:
+        digit = _DIGIT.search(text, pos, end)
+        if not digit:
+            return None
+        at = digit.start()
+        if at > pos and text[at - 1] in _MINUS_SIGNS:
+            m = _QTY.match(text, at - 1, end)
+            if m:
+                return m
+        m = _QTY.match(text, at, end)
+        if m:
+            return m
+        pos = at + 1
+
+
 def _build(text: str, m: re.Match[str]) -> Quantity | None:
     s = m.start()
-    if _BAD_BEFORE.search(text[max(0, s - 1):s]):
+    if s and text[s - 1] in _BAD_BEFORE_CHARS:
         return None
-    unit = m.group("unit") or ""
-    mag = m.group("mag") or ""
-    if m.group("p1") and not unit:
+    neg, n1, p1, n2, more1, mag, more2, unit, suf = m.group("neg", "n1", "p1", "n2", "m1", "mag", "m2", "unit", "suf")
+    unit = unit or ""
+    mag = mag or ""
+    if p1 and not unit:
         unit = "%"
     if unit in ("%", "％"):
         if mag:
@@ -130,46 +164,43 @@ def _build(text: str, m: re.Match[str]) -> Quantity | None:
         unit = mag + unit
     elif mag:
         unit = mag  # bare magnitude: kept only when a noun follows (114.3万农村贫困人口)
-        noun_follows = re.match(r"[\u4e00-\u9fff“]", text[m.end():m.end() + 1]) and not _BAD_AFTER.match(text[m.end():])
-        if not noun_follows and not re.search(r"(?:到|至|近|约|达)$", text[max(0, s - 2):s]):
+        noun_follows = _NOUN_NEXT.match(text, m.end()) and not _BAD_AFTER.match(text, m.end())
+        if not noun_follows and not _LEVEL_BEFORE.search(text[max(0, s - 2):s]):
             return None
     if not unit:
         return None
     end = m.end()
-    if not m.group("suf") and _BAD_AFTER.match(text[end:end + 3]):
+    if not suf and _BAD_AFTER.match(text, end):
         return None  # 6个月, 3个大…: the unit word is the start of another word
-    v1 = to_float(m.group("n1"))
-    if m.group("neg"):
-        if m.group("n2") or not re.search(r"(?:增长|增速|增幅|为)$", text[max(0, s - 2):s]):
+    v1 = to_float(n1)
+    if neg:
+        if n2 or not _MINUS_AFTER.search(text[max(0, s - 2):s]):
             return None  # a dash that is not a minus sign
         v1 = -v1  # 出口增长-5.3%
-    v2 = to_float(m.group("n2")) if m.group("n2") else None
+    v2 = to_float(n2) if n2 else None
     if v2 is not None and v2 <= v1:
         return None  # 2020—2021, 5-01: a sequence or a code, not a range
     words = []
     comparator = "="
-    pm = _PREFIX_RE.search(text[max(0, s - 3):s])
+    # (the regex only when the character before could end a prefix word: it rarely does)
+    pm = _PREFIX_RE.search(text[max(0, s - 3):s]) if s and text[s - 1] in _PREFIX_LAST_CHARS else None
     prefix_start = s
     if pm:
         word = pm.group(0)
         comparator = _PREFIX[word]
         prefix_start = s - len(word)
         words.append(word)
-    more = m.group("m1") or m.group("m2")
+    more = more1 or more2
     if more:
         comparator = ">"
         words.append(more)
-    suf = m.group("suf")
     if suf:
         if not (suf == "以上" and comparator == ">"):  # 超过…以上 stays ">"
             comparator = _SUFFIX[suf]
         words.append(suf)
     if v2 is not None:
         comparator = "between"
-    return Quantity(
-        start=s, end=end, value=v1, value_max=v2, unit=unit, comparator=comparator,
-        qualifier=";".join(words), prefix_start=prefix_start, bare_magnitude=(unit == mag),
-    )
+    return Quantity(s, end, v1, v2, unit, comparator, ";".join(words), prefix_start, unit == mag)
 
 
 def is_known_unit(unit: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +20,9 @@ VOCAB_DIR = Path(__file__).resolve().parents[2] / "schemas" / "vocab"
 MARKER = re.compile(r"【\s*\d{1,3}\s*】")
 _QUOTE_CHARS = "“”\"「」『』"
 # Work heads a report adds after a name (…变电站建设工程, …灌区建设, …等项目前期工作).
-GENERIC_TAIL = re.compile(
-    r"(?:的)?(?:前期规划研究|前期工作|规划研究|项目前期|建设工程|工程建设|项目建设|建设项目|建设|新建|项目)$"
-)
+_GENERIC_TAIL_WORDS = ("前期规划研究", "前期工作", "规划研究", "项目前期", "建设工程", "工程建设", "项目建设",
+                       "建设项目", "建设", "新建", "项目")
+GENERIC_TAIL = re.compile(rf"(?:的)?(?:{'|'.join(_GENERIC_TAIL_WORDS)})$")
 # An item that counts things is a quota, not a name (新续建8条快速路, 5G基站200个).
 COUNTED = re.compile(r"\d+(?:\.\d+)?\s*[余多]?\s*[万千百]?(?:个|所|座|条|家|处|项|批|张|套|栋|户|公里|千米|平方米|万平方米|亩|万亩|人|台|辆)")
 # Words that make a phrase a policy, a zone or a goal rather than something built.
@@ -69,11 +70,36 @@ def keywords() -> tuple[Keyword, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _keywords_by_first_char() -> tuple[dict[str, set[int]], set[int]]:
+    """Indexes into `keywords()`: by each character a match may start with, and those to
+    try on every name (patterns whose first characters are unknown).
+
+    A keyword can only occur in a name holding its first character, so a name is tried
+    against a handful of keywords instead of all of them.
+    """
+    by_char: dict[str, set[int]] = {}
+    always = set()
+    for i, k in enumerate(keywords()):
+        starts = k.text[0] if k.pattern is None else _first_chars(k.text)
+        if starts is None:
+            always.add(i)
+        for ch in starts or ():
+            by_char.setdefault(ch, set()).add(i)
+    return by_char, always
+
+
 @lru_cache(maxsize=8192)
 def keyword_spans(name: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, category) of every category keyword in `name`."""
+    """(start, end, category) of every category keyword in `name`, in vocabulary order."""
+    by_char, always = _keywords_by_first_char()
+    tried = set(always)
+    for ch in set(name):
+        tried.update(by_char.get(ch, ()))
+    vocabulary = keywords()
     spans = []
-    for k in keywords():
+    for i in sorted(tried):  # vocabulary order: category_of breaks ties by the first keyword found
+        k = vocabulary[i]
         if k.pattern is not None:
             spans.extend((m.start(), m.end(), k.category) for m in k.pattern.finditer(name))
             continue
@@ -84,17 +110,105 @@ def keyword_spans(name: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(spans)
 
 
+_LEADING_ASSERTIONS = re.compile(r"(?:\^|\(\?<?[!=](?:[^()\\]|\\.)*\))*")
+_SIMPLE_CLASS = re.compile(r"\[([^\]\\^-]+)\]")
+_METACHARACTERS = set(".^$*+?{}[]\\|()")
+
+
+def _first_chars(pattern: str) -> str | None:
+    """The characters a match of `pattern` may start with, None when unknown.
+
+    Anchors and lookarounds at the front are skipped: they depend on what surrounds a name,
+    while the first character a match consumes is in the name whatever surrounds it. Only
+    a plain character or a plain class of characters is read; anything else (escapes,
+    groups, flags, an optional first item) gives None, and the keyword is always tried.
+    """
+    rest = pattern[_LEADING_ASSERTIONS.match(pattern).end() :]
+    if match := _SIMPLE_CLASS.match(rest):
+        chars, after = match.group(1), rest[match.end() :]
+    elif rest and rest[0] not in _METACHARACTERS:
+        chars, after = rest[0], rest[1:]
+    else:
+        return None
+    if after[:1] in ("*", "?") or after.startswith("{0"):
+        return None  # the first item may match nothing
+    return chars
+
+
+@lru_cache(maxsize=1)
+def keyword_hint() -> re.Pattern[str] | None:
+    """Matches wherever a category keyword may start in a text; None when any text may hold one.
+
+    A text keyword is matched whole, a regular expression by the characters its matches
+    start with: a name holds a keyword only if the text it was cut from matches this.
+    """
+    literal = [k.text for k in keywords() if k.pattern is None]
+    pattern_starts = [_first_chars(k.text) for k in keywords() if k.pattern is not None]
+    if None in pattern_starts:
+        return None
+    pattern_classes = [f"[{re.escape(chars)}]" for chars in pattern_starts]
+    # the class of all first characters up front lets `re` skip the other positions quickly
+    first_chars = "".join(dict.fromkeys("".join(w[0] for w in literal) + "".join(pattern_starts)))
+    return re.compile(f"(?=[{re.escape(first_chars)}])(?:{prefix_tree(literal, pattern_classes)})")
+
+
+def prefix_tree(words: Sequence[str], extra: Sequence[str] = ()) -> str:
+    """A regular expression matching any of `words` (longest first at a position), as a tree.
+
+    `re` tries the alternatives of `a|b|c…` one by one at each position; sharing prefixes
+    (`高(?:速|铁)`) lets it drop most of them on the first character. `extra` are further
+    alternatives, tried after the words.
+    """
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        alternation = "(?:" + "|".join(branches) + ")"
+        return alternation + "?" if "" in node else alternation
+
+    return "|".join([render(tree)] + list(extra)) if tree else "|".join(extra)
+
+
+_TRAILING_BRACKET = re.compile(r"[（(][^）)]*[）)]$")
+
+
 def category_of(name: str) -> str | None:
     """The category of the head keyword: the one ending last (ties: the longest)."""
-    spans = keyword_spans(re.sub(r"[（(][^）)]*[）)]$", "", name))
+    spans = keyword_spans(_TRAILING_BRACKET.sub("", name) if ")" in name or "）" in name else name)
     if not spans:
         return None
     return max(spans, key=lambda s: (s[1], s[1] - s[0]))[2]
 
 
+# one pass for both: a marker holds no quote mark, and dropping one joins no marker
+# (`【1“】` keeps its 【1】 either way)
+_MARKER_OR_QUOTE = re.compile(f"{MARKER.pattern}|[{re.escape(_QUOTE_CHARS)}]")
+
+
 def display_name(item: str) -> str:
     """An item as a name: without glossary markers and quote marks."""
-    return MARKER.sub("", item).translate(str.maketrans("", "", _QUOTE_CHARS)).strip()
+    return _MARKER_OR_QUOTE.sub("", item).strip()
+
+
+def may_hold_keyword(text: str, start: int, end: int) -> bool:
+    """Whether a name cut from text[start:end] may hold a category keyword.
+
+    The name is a piece of the text, or pieces of it joined where `display_name` dropped
+    markers and quote marks: it holds a keyword only if the text does once they are dropped.
+    """
+    hint = keyword_hint()
+    if hint is None or hint.search(text, start, end):
+        return True
+    if _MARKER_OR_QUOTE.search(text, start, end):
+        return hint.search(display_name(text[start:end])) is not None
+    return False
 
 
 def strip_tail(item: str) -> str:
@@ -102,7 +216,8 @@ def strip_tail(item: str) -> str:
     prev = None
     while prev != item:
         prev = item
-        item = GENERIC_TAIL.sub("", item).rstrip()
+        # (most items end in no such head: they are not searched)
+        item = (GENERIC_TAIL.sub("", item) if item.rstrip().endswith(_GENERIC_TAIL_WORDS) else item).rstrip()
     return item
 
 
@@ -114,7 +229,8 @@ def split_items(region: str) -> list[tuple[int, int]]:
     never (济广与厦蓉高速会昌联络线 is one road).
     """
     spans, depth, start = [], 0, 0
-    for i, ch in enumerate(region):
+    for m in _ITEM_PUNCTUATION.finditer(region):  # other characters change nothing
+        i, ch = m.start(), m.group()
         if ch == "“" and i > start and region[i - 1] == "”" and depth == 0:
             spans.append((start, i))  # “赣闽联网”“特高压入赣”: two names
             start = i
@@ -132,9 +248,15 @@ def split_items(region: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e > s]
 
 
+_ITEM_PUNCTUATION = re.compile(r"[（(《“「）)》”」、]")
+_JOIN = re.compile(r"以及|和|及")
+
+
 def _split_join(region: str, s: int, e: int) -> list[tuple[int, int]]:
     text = region[s:e]
-    for m in re.finditer(r"以及|和|及", text):
+    if "和" not in text and "及" not in text:
+        return [(s, e)]
+    for m in _JOIN.finditer(text):
         left, right = text[: m.start()], text[m.end():]
         if not left or not right or _inside_brackets(text, m.start()):
             continue
@@ -160,14 +282,20 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
+
+
 def is_bare(name: str) -> bool:
     """A short modifier without a head (寻龙 in 寻龙、信雄高速): it shares the next item's head.
 
     A place name (up to four characters) or a short code (后港220KV); a longer headless
     item in a `等…项目` list is a name of its own (阿里赣州中心).
     """
-    short = len(name) <= 4 or (len(name) <= 10 and re.search(r"[0-9A-Za-z]", name) is not None)
+    short = len(name) <= 4 or (len(name) <= 10 and _LATIN_OR_DIGIT.search(name) is not None)
     return 0 < len(name) and short and not keyword_spans(name) and not COUNTED.search(name)
+
+
+_JOIN_WORD = re.compile(r"及|和|与")
 
 
 def distribute(names: list[str], raw_items: list[str]) -> list[str]:
@@ -179,19 +307,22 @@ def distribute(names: list[str], raw_items: list[str]) -> list[str]:
     (兴国、于都、宁都垃圾焚烧发电厂 → 垃圾焚烧发电厂); otherwise nothing is completed.
     """
     out = list(names)
+    shares_head = [is_bare(names[i]) and "“" not in raw_items[i] for i in range(len(names))]
+    if not any(shares_head):
+        return out
     i = 0
     while i < len(names):
-        if not (is_bare(names[i]) and "“" not in raw_items[i]):
+        if not shares_head[i]:
             i += 1
             continue
         j = i
-        while j < len(names) and is_bare(names[j]) and "“" not in raw_items[j]:
+        while j < len(names) and shares_head[j]:
             j += 1
         if j < len(names):
             head_item, k = names[j], len(names[j - 1])
             suffix = head_item[k:]
             if (0 < k < len(head_item) and keyword_spans(suffix) and not keyword_spans(head_item[:k])
-                    and not re.search(r"及|和|与", suffix)):
+                    and not _JOIN_WORD.search(suffix)):
                 for r in range(i, j):
                     out[r] = names[r] + suffix
         i = j + 1
@@ -203,7 +334,7 @@ _COUNTED_HEAD = re.compile(r"^(?P<pre>.+?)等[\d一二三四五六七八九十]+
 
 def counted_item(item: str) -> tuple[str, str] | None:
     """`流芳等5座大桥` → (流芳, 大桥): an example named before a counted kind."""
-    m = _COUNTED_HEAD.match(item)
+    m = _COUNTED_HEAD.match(item) if "等" in item else None
     if not m:
         return None
     head = strip_tail(m.group("head"))
@@ -216,23 +347,44 @@ def counted_item(item: str) -> tuple[str, str] | None:
     return m.group("pre"), head[: max(e for _, e, _ in spans)]
 
 
+# the generic words longest first, and their ranks in that order by first character:
+# removing words only removes characters, so a word whose first character is not in the
+# name is never removed
+_GENERIC_LONGEST_FIRST = sorted(GENERIC_WORDS, key=len, reverse=True)
+_GENERIC_BY_FIRST_CHAR: dict[str, list[int]] = {}
+for rank, word in enumerate(_GENERIC_LONGEST_FIRST):
+    _GENERIC_BY_FIRST_CHAR.setdefault(word[0], []).append(rank)
+del rank, word
+_GENERIC_FILLER = re.compile(r"[（()）\s、及和与]")
+# two characters that neither a generic word nor the filler between words holds
+_GENERIC_CHARS = re.escape("".join(sorted(set("".join(GENERIC_WORDS)) | set("（()）、及和与"))))
+_TWO_PROPER_CHARS = re.compile(rf"[^{_GENERIC_CHARS}\s][\s\S]*?[^{_GENERIC_CHARS}\s]")
+
+
 def is_generic(name: str) -> bool:
     """Whether the name names a kind of thing rather than one thing (农村公路, 污水处理厂)."""
+    if OWN_PREFIX.match(name):
+        return False  # 市儿童医院: the government's own
     rest = name
     for s, e, _ in sorted(keyword_spans(name), key=lambda x: x[0] - x[1]):
         rest = rest.replace(name[s:e], "")
-    own = bool(OWN_PREFIX.match(name))
-    for word in sorted(GENERIC_WORDS, key=len, reverse=True):
-        rest = rest.replace(word, "")
-    rest = re.sub(r"[（()）\s、及和与]", "", rest)
-    return len(rest) < 2 and not own
+    if _TWO_PROPER_CHARS.search(rest):
+        return False  # no generic word holds them: at least two characters stay
+    ranks = [r for ch in set(rest) for r in _GENERIC_BY_FIRST_CHAR.get(ch, ())]
+    for rank in sorted(ranks):
+        rest = rest.replace(_GENERIC_LONGEST_FIRST[rank], "")
+    rest = _GENERIC_FILLER.sub("", rest)
+    return len(rest) < 2
+
+
+_CLAUSE_PUNCTUATION = re.compile(r"[，。；：]")
 
 
 def is_project_name(name: str, listed: bool) -> bool:
     """A named project: a category keyword (or a place in a `等…项目` list), not generic or counted."""
     if not 2 <= len(name) <= 40 or COUNTED.search(name) or NOT_A_PROJECT.search(name):
         return False
-    if "等" in name or re.search(r"[，。；：]", name) or GENERIC_LEAD.match(name) or _CAPACITY_FIRST.match(name):
+    if "等" in name or _CLAUSE_PUNCTUATION.search(name) or GENERIC_LEAD.match(name) or _CAPACITY_FIRST.match(name):
         return False
     if not keyword_spans(name) and (not listed or _WORK_END.search(name)):
         return False  # a listed item without a keyword must be a thing, not a kind of work
@@ -241,13 +393,16 @@ def is_project_name(name: str, listed: bool) -> bool:
 
 # --- project_key -------------------------------------------------------------------------
 
-_KEY_DROP = str.maketrans("", "", "“”‘’\"'《》〈〉「」『』【】[]()（）*·•　 ")
+_KEY_DROP_CHARS = "“”‘’\"'《》〈〉「」『』【】[]()（）*·•　 "
+_KEY_DROP = re.compile(f"[{re.escape(_KEY_DROP_CHARS)}]")
 # Work done on a thing is not a different thing: G206…段改建 and G206…段改造 are one project.
 _WORK_SUFFIX = re.compile(
     r"(?:提升改造|升级改造|改造提升|改扩建|扩建|改建|改造|迁建|新建|重建|扩容|扩能|除险加固|节水改造|"
     r"建设|工程|项目)$"
 )
 _OWNERS = ("华能", "大唐", "华电", "国电", "国家电投", "中广核", "华润")
+_RAILWAY = re.compile(r"高速铁路|城际铁路|高铁")
+_PHASE_ONE = re.compile(r"一期$")
 _ROUTE = re.compile(r"^([\u4e00-\u9fff]{2})至([\u4e00-\u9fff]{2})(?:至([\u4e00-\u9fff]{2}))?(高速|铁路)(.*)$")
 
 
@@ -262,13 +417,13 @@ def project_key(name: str) -> str:
     trailing work words (改扩建, 改造, 除险加固, 建设, 工程, 项目 …) are dropped, so the
     project is followed from 启动…改造 to 完成…改建.
     """
-    key = unicodedata.normalize("NFKC", name).translate(_KEY_DROP).upper()
+    key = _KEY_DROP.sub("", unicodedata.normalize("NFKC", name)).upper()
     key = MARKER.sub("", key)
     key = OWN_PREFIX.sub("", key)
     for owner in _OWNERS:
         if key.startswith(owner) and len(key) > len(owner) + 2:
             key = key[len(owner):]
-    key = re.sub(r"高速铁路|城际铁路|高铁", "铁路", key)
+    key = _RAILWAY.sub("铁路", key)
     key = key.replace("高速公路", "高速")
     m = _ROUTE.match(key)
     if m:
@@ -278,5 +433,5 @@ def project_key(name: str) -> str:
         prev = key
         stripped = _WORK_SUFFIX.sub("", key)
         key = stripped if len(stripped) >= 2 else key
-    key = re.sub(r"一期$", "", key) or key
+    key = _PHASE_ONE.sub("", key) or key
     return key

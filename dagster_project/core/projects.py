@@ -33,7 +33,9 @@ from dagster_project.core.sections import build_sections, lead_kind, section_at
 __all__ = ["extract_projects", "project_key"]
 
 PROJECT_KINDS = ("review", "plan", "other")
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
+_SEPARATORS = "，,。；;！？!?：:\n"
+_CLAUSE = re.compile(rf"[^{_SEPARATORS}]+")
+_SEPARATOR = re.compile(rf"[{_SEPARATORS}]")
 # a numbered item or topic opener at the start of a clause: (16)  ①  一是
 _OPENER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]是)\s*")
 # words before a list or a name that are not part of it
@@ -47,6 +49,8 @@ _HINTS = (("水利", "water"), ("交通", "highway"), ("文旅", "tourism"), ("�
 # adverbs between a name and its verb: 全线铺轨, 实现一期通车, 建成并投入使用
 _ADVERB = (r"(?:并|且|已|将|即将|全面|顺利|基本|全线|正式|相继|同步|快速|有序|稳步|加快|实现|如期|盛大|尽快|"
            r"\d{1,2}月[前底内]?|年[底内]|上半年|下半年|今年)*")
+_ADVERBS = re.compile(_ADVERB)
+_ADVERBS_AT_END = re.compile(f"{_ADVERB}$")
 # a head shared by the whole list that makes none of it a construction (…核酸检测能力建设)
 _SHARED_NOT_BUILT = re.compile(r"能力|管理|管控|后花园|体系|机制|水平|创建|创成")
 _HONOUR = re.compile(r"入选|获评|荣获|被评为|获批|列入|命名为|授予")
@@ -80,21 +84,38 @@ def _post_tail() -> re.Pattern[str]:
     return re.compile(rf"{_ADVERB}(?:{'|'.join(re.escape(w) for w in words)})$")
 
 
+@lru_cache(maxsize=1)
+def _post_words() -> tuple[str, ...]:
+    return tuple(v.word for v in verbs().values() if v.post)
+
+
+def _post_tail_in(items: str) -> re.Match[str] | None:
+    """`_post_tail` searched in a piece of a clause (no line break, so `$` is its end).
+
+    It matches only text ending in a verb: the others are not searched.
+    """
+    return _post_tail().search(items) if items.endswith(_post_words()) else None
+
+
 def extract_projects(text: str, doc: DocContext) -> list[dict]:
     """Rows of the named projects of a document (see the module docstring)."""
     sections = build_sections(text)
     before_first = lead_kind(text, sections)
     rows: list[dict] = []
-    for m in _CLAUSE.finditer(text):
-        sec = section_at(sections, m.start())
+    for c_start, c_end in _verb_clauses(text):
+        if not _may_name_a_project(text, c_start, c_end):
+            continue  # each list of the clause is a piece of it
+        sec = section_at(sections, c_start)
         kind = sec.kind if sec else before_first
         if kind not in PROJECT_KINDS:
             continue
-        if sec and m.start() < sec.heading_end and sec.start <= m.start():
+        if sec and c_start < sec.heading_end and sec.start <= c_start:
             continue  # a heading, not a sentence
+        found = list(_clause_projects(text, c_start, c_end))
+        if not found:
+            continue
         period = _period(sec, kind, doc)
-        for found in _clause_projects(text, m.start(), m.end()):
-            name, category, stage, q_start, q_end = found
+        for name, category, stage, q_start, q_end in found:
             rows.append({
                 "doc_id": doc.doc_id,
                 "name": name,
@@ -120,14 +141,39 @@ def _period(sec, kind: str, doc: DocContext) -> int | None:
     return None
 
 
+def _verb_clauses(text: str):
+    """(start, end) of each clause (a `_CLAUSE` match) holding a verb, in text order.
+
+    A clause without a verb holds no project, and most clauses have none: the text is
+    searched for the next verb, and the clause around it is cut out. Verbs hold no
+    separator, so a search from the end of a clause finds in the next one the words a scan
+    of that clause would; none starts with a character of an `_OPENER` either.
+    """
+    vocabulary = verbs()
+    find_verb = _verb_regex().search
+    backwards = text[::-1]  # the separator before a verb is the first one after it in here
+    pos = 0
+    while (m := find_verb(text, pos)) is not None:
+        if m.group() not in vocabulary:
+            pos = m.end()  # a word that only looks like a verb (建成区)
+            continue
+        after = _SEPARATOR.search(text, m.end())
+        c_end = after.start() if after else len(text)
+        before = _SEPARATOR.search(backwards, len(text) - m.start())
+        c_start = len(text) - before.start() if before else 0
+        yield c_start, c_end
+        pos = c_end
+
+
 # --- one clause --------------------------------------------------------------------------
 
 def _clause_projects(text: str, start: int, end: int):
     """(name, category, stage, quote start, quote end) of each project in a clause."""
     opener = _OPENER.match(text, start, end)
     start = opener.end() if opener else start
-    tokens = [(m.start(), m.end(), verbs().get(m.group(0))) for m in _verb_regex().finditer(text, start, end)]
-    tokens = [t for t in tokens if t[2] is not None]
+    vocabulary = verbs()
+    tokens = [(m.start(), m.end(), verb) for m in _verb_regex().finditer(text, start, end)
+              if (verb := vocabulary.get(m.group())) is not None]
     if not tokens:
         return
     first = tokens[0]
@@ -135,7 +181,7 @@ def _clause_projects(text: str, start: int, end: int):
     if first[2].post and first[0] > start:
         stage = _stage_after(tokens, 0) or first[2].stage
         names_end = first[0]
-        adverbs = re.search(f"{_ADVERB}$", text[start:names_end])
+        adverbs = _ADVERBS_AT_END.search(text, start, names_end)
         names_end -= len(adverbs.group(0)) if adverbs else 0
         yield from _list_projects(text, start, names_end, stage, start, _verbs_end(text, tokens, 0, end))
     # verb first: the first verb that may govern a list, with the verbs written right after
@@ -143,7 +189,7 @@ def _clause_projects(text: str, start: int, end: int):
     for i, (v_start, v_end, verb) in enumerate(tokens):
         if verb.pre:
             stage, j = verb.stage, i
-            while j + 1 < len(tokens) and re.fullmatch(_ADVERB, text[tokens[j][1]:tokens[j + 1][0]]):
+            while j + 1 < len(tokens) and _ADVERBS.fullmatch(text, tokens[j][1], tokens[j + 1][0]):
                 j += 1
                 if tokens[j][2].word != "建设":
                     stage = tokens[j][2].stage
@@ -163,7 +209,7 @@ def _verbs_end(text: str, tokens, i: int, end: int) -> int:
     """End of the run of verbs (and adverbs between them) starting at token i."""
     stop = tokens[i][1]
     for s, e, _ in tokens[i + 1:]:
-        if re.fullmatch(_ADVERB, text[stop:s]):
+        if _ADVERBS.fullmatch(text, stop, s):
             stop = e
         else:
             break
@@ -186,7 +232,9 @@ def _list_projects(text: str, r_start: int, r_end: int, stage: str, q_start: int
     else:
         listed = None
         items_end = len(region)
-        m = _post_tail().search(region[offset:items_end])
+        if not _may_name_a_project(text, r_start + offset, r_end):
+            return  # the items are pieces of the rest of the region
+        m = _post_tail_in(region[offset:items_end])
         if m and m.start() > 0:
             stage = _tail_stage(m.group(0)) or stage
             items_end = offset + m.start()
@@ -215,14 +263,27 @@ def _list_projects(text: str, r_start: int, r_end: int, stage: str, q_start: int
     if names and _SHARED_NOT_BUILT.search(names[-1]):
         return  # the shared head is not something built (…核酸检测能力建设)
     names = pn.distribute(names, raw)
+    q_end = _trim_end(text, q_start, q_end)
     for name, is_listed, item_stage in zip(names, listed_items, stages):
         if pn.is_project_name(name, is_listed) and not _verb_regex().search(name):
             category = pn.category_of(name) or hint or "other"
-            yield name, category, item_stage, q_start, _trim_end(text, q_start, q_end)
+            yield name, category, item_stage, q_start, q_end
+
+
+def _may_name_a_project(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may hold a project name, unless a `等…项目` calls it a list of them.
+
+    A name needs a category keyword or a counted kind (`流芳等5座大桥`). Each name is a piece
+    of the text, or pieces of it joined where markers and quote marks were dropped or a
+    shared head was completed (itself holding a keyword).
+    """
+    return text.find("等", start, end) >= 0 or pn.may_hold_keyword(text, start, end)
 
 
 def _tail_stage(tail: str) -> str | None:
     """Stage of the verbs written after a list (前期工作 → planned, 投产 → complete)."""
+    if not tail:
+        return None
     found = [verbs()[m.group(0)] for m in _verb_regex().finditer(tail) if m.group(0) in verbs()]
     specific = [v for v in found if v.word != "建设"]
     return specific[0].stage if specific else None

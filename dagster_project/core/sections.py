@@ -33,8 +33,11 @@ _LEVEL_PATTERNS = (
     (4, re.compile(r"^(\d{1,2})[.．、](?![\d%％])")),
 )
 _MARKDOWN = re.compile(r"^(#{1,6})\s*")
-_GLOSSARY = re.compile(r"名词(?:解释|注释|解读)")
+GLOSSARY_TITLE = re.compile(r"名词(?:解释|注释|解读)")
 _MAX_HEADING = 60  # a line longer than this without 。 is a paragraph, its heading cut here
+_GLOSSARY_TITLE_MAX = 30  # a line naming the glossary opens it only when at most this long
+# What a numbered heading starts with, besides a digit.
+_NUMBERED_START = frozenset(_NUM + "（(")
 
 # Keywords that classify a heading. Order matters: plan words are checked before review
 # words because "2021年工作安排" also contains "年工作".
@@ -100,7 +103,7 @@ def _heading_text(line: str) -> str:
 
 
 def _classify(heading: str) -> str | None:
-    if _GLOSSARY.search(heading):
+    if GLOSSARY_TITLE.search(heading):
         return "glossary"
     if _SELF.search(heading):
         return "self_building"
@@ -137,12 +140,14 @@ def _scan(text: str) -> list[_Raw]:
         stripped = line.strip()
         if not stripped:
             continue
+        if not _may_be_heading(stripped):
+            continue
         lead = len(line) - len(line.lstrip())
         md = _MARKDOWN.match(stripped)
         body = stripped[md.end():] if md else stripped
         lead += md.end() if md else 0
         # a short line naming the glossary opens it, whatever its decoration (【名词解释】)
-        if len(body) <= 30 and _GLOSSARY.search(body):
+        if len(body) <= _GLOSSARY_TITLE_MAX and GLOSSARY_TITLE.search(body):
             found.append(_Raw(line_start + lead, line_start + lead + len(body), 1, body.strip("【】[]"), None))
             in_glossary = True
             continue
@@ -164,6 +169,13 @@ def _scan(text: str) -> list[_Raw]:
     return found
 
 
+def _may_be_heading(stripped: str) -> bool:
+    """False for most lines: a paragraph that neither names the glossary in a short line nor
+    starts like a numbered or markdown heading (`\\d` in a pattern is any decimal digit)."""
+    first = stripped[0]
+    return len(stripped) <= _GLOSSARY_TITLE_MAX or first in _NUMBERED_START or first == "#" or first.isdecimal()
+
+
 def _first_top_kind(raws: list[_Raw]) -> str:
     """Kind of the text before the first level-1 heading.
 
@@ -178,67 +190,84 @@ def _first_top_kind(raws: list[_Raw]) -> str:
     return "preamble"
 
 
+# Every extractor asks for the sections of the same text: the answers for the last few
+# texts are kept. Callers share the list they get and must not modify it.
+_OUTLINE_CACHE: list[tuple[str, list[_Raw], list[Section]]] = []
+_OUTLINES_KEPT = 4
+
+
 def build_sections(text: str) -> list[Section]:
     """All sections of `text`, in document order (parents before their children)."""
+    return _outline(text)[1]
+
+
+def _outline(text: str) -> tuple[list[_Raw], list[Section]]:
+    """The heading lines of `text` and its sections, computed once per text."""
+    for cached, raws, sections in _OUTLINE_CACHE:
+        if cached is text or cached == text:
+            return raws, sections
     raws = _scan(text)
+    sections = _build(text, raws)
+    _OUTLINE_CACHE.insert(0, (text, raws, sections))
+    del _OUTLINE_CACHE[_OUTLINES_KEPT:]
+    return raws, sections
+
+
+def _build(text: str, raws: list[_Raw]) -> list[Section]:
     lead_kind = _first_top_kind(raws)
     # Resolve bare "YYYY年工作" headings: the earlier year is the review, a later one the plan.
     top_years = [int(y) for r in raws if r.level == 1 for y in _YEAR.findall(r.heading)[:1]]
-    out: list[Section] = []
-    stack: list[int] = []  # indexes into out of the open sections
+    # The fields of section i, by index into `raws`; the sections are made once all are known.
+    ends = [len(text)] * len(raws)
+    paths: list[str] = []
+    kinds: list[str] = []
+    years: list[int | None] = []
+    spans: list[tuple[int, int] | None] = []
+    stack: list[int] = []  # indexes of the open sections
 
-    def close(upto_level: int, at: int) -> None:
-        while stack and out[stack[-1]].level >= upto_level:
-            i = stack.pop()
-            out[i] = _with_end(out[i], at)
-
-    for raw in raws:
-        close(raw.level, raw.start)
-        parent = out[stack[-1]] if stack else None
+    for i, raw in enumerate(raws):
+        while stack and raws[stack[-1]].level >= raw.level:
+            ends[stack.pop()] = raw.start
+        parent = stack[-1] if stack else None
         kind = _classify(raw.heading)
         if kind is None and raw.level == 1:
             m = _BARE_YEAR_WORK.search(raw.heading)
             if m:
                 y = int(m.group(1) or m.group(2))
                 kind = "plan" if top_years and y > min(top_years) else "review"
-        if parent is not None and parent.kind not in ("preamble", "other") and kind != "glossary":
+        if parent is not None and kinds[parent] not in ("preamble", "other") and kind != "glossary":
             # a sub-heading belongs to its part of the speech, whatever its own words say
             # (a review item titled "自身建设实现新提升" is still review)
-            kind = parent.kind
+            kind = kinds[parent]
         if kind is None:
-            kind = parent.kind if parent is not None else (lead_kind if raw.level > 1 or not out else "other")
+            kind = kinds[parent] if parent is not None else (lead_kind if raw.level > 1 or i == 0 else "other")
             if kind == "preamble" and raw.level == 1:
                 kind = "other"
         ym = _YEAR.search(raw.heading)
-        year = int(ym.group(1)) if ym and kind in ("review", "plan") else (parent.year if parent else None)
-        span = _span_of(raw.heading) or (parent.span if parent else None)
-        path = f"{parent.path} > {raw.heading}" if parent else raw.heading
-        sec = Section(raw.start, len(text), raw.level, raw.heading, path, kind, year,
-                      raw.heading_end, raw.ordinal, span)
-        out.append(sec)
-        stack.append(len(out) - 1)
-    close(0, len(text))
-    return _fill_years(out)
+        if ym and kind in ("review", "plan"):
+            year = int(ym.group(1))
+        else:
+            year = years[parent] if parent is not None else None
+        span = _span_of(raw.heading) or (spans[parent] if parent is not None else None)
+        paths.append(f"{paths[parent]} > {raw.heading}" if parent is not None else raw.heading)
+        kinds.append(kind)
+        years.append(year)
+        spans.append(span)
+        stack.append(i)
+    _fill_years(raws, kinds, years, spans)
+    return [Section(raw.start, end, raw.level, raw.heading, path, kind, year, raw.heading_end, raw.ordinal, span)
+            for raw, end, path, kind, year, span in zip(raws, ends, paths, kinds, years, spans)]
 
 
-def _with_end(sec: Section, end: int) -> Section:
-    return Section(sec.start, end, sec.level, sec.heading, sec.path, sec.kind, sec.year,
-                   sec.heading_end, sec.ordinal, sec.span)
-
-
-def _fill_years(sections: list[Section]) -> list[Section]:
+def _fill_years(raws: list[_Raw], kinds: list[str], years: list[int | None],
+                spans: list[tuple[int, int] | None]) -> None:
     """A review without a stated year reviews the year before the (single) planned year."""
-    plan_years = {s.year for s in sections if s.kind == "plan" and s.level == 1 and s.year}
+    plan_years = {y for raw, kind, y in zip(raws, kinds, years) if kind == "plan" and raw.level == 1 and y}
     if len(plan_years) != 1:
-        return sections
+        return
     (plan_year,) = plan_years
-    fixed = []
-    for s in sections:
-        if s.kind == "review" and s.year is None and s.span is None:
-            s = Section(s.start, s.end, s.level, s.heading, s.path, s.kind, plan_year - 1,
-                        s.heading_end, s.ordinal, s.span)
-        fixed.append(s)
-    return fixed
+    years[:] = [plan_year - 1 if kind == "review" and y is None and span is None else y
+                for kind, y, span in zip(kinds, years, spans)]
 
 
 def section_at(sections: list[Section], pos: int) -> Section | None:
@@ -285,4 +314,4 @@ def _section_index(sections: list[Section]) -> tuple[list[int], list[Section | N
 
 def lead_kind(text: str, sections: list[Section]) -> str:
     """Kind of the text before the first heading (preamble, or review for a truncated report)."""
-    return _first_top_kind(_scan(text)) if sections else "preamble"
+    return _first_top_kind(_outline(text)[0]) if sections else "preamble"

@@ -13,12 +13,16 @@ import re
 from collections import Counter
 
 from .context import DocContext
-from .indicators import PARTY_CONGRESS, plausible, row_base
+from .indicators import PARTY_CONGRESS, document_sections, plausible, row_base
 from .mentions import Mention, mentions
-from .sections import Section, build_sections, section_at
+from .sections import Section, section_at
 from .vocabulary import alias_pattern, match_indicator
 
-_MAIN_LIST = re.compile(r"(?:主要)?预期目标(?:是|为)?[：:]|主要目标(?:是|为)[：:]")
+# (主要预期目标 and 预期目标 spelled out, not as (?:主要)?预期目标: a pattern whose every
+# branch starts with a fixed character is searched for much faster)
+_MAIN_LIST = re.compile(r"主要预期目标(?:是|为)?[：:]|预期目标(?:是|为)?[：:]|主要目标(?:是|为)[：:]")
+_LINE_END = re.compile(r"[。\n]")
+_NEXT_LINE = re.compile(r"\n?([^\n]*)")
 _BY_YEAR = re.compile(r"(?:到|至|在|于)(20\d\d)年(?:底|末|前)?|(20\d\d)年(?:前|底前|以前)")
 _LONG_TERM = re.compile(r"(?:到|至|在)(?:2035|二〇三五|二○三五)年|(?:2035|二〇三五|二○三五)年(?:前|时)")
 _MULTI_YEAR = re.compile(r"十[一二三四五六]五|今后五年|未来五年|五年内|五年间|年均")
@@ -27,6 +31,8 @@ _ITEM_SEP = re.compile(r"[，；;]|,(?!\d{3})")
 _QUAL_VERB = re.compile(r"完成|促稳提质|量稳质升|稳中有升|稳中有进|保持|实现|同步|基本|持续|稳定|符合|达到|控制在")
 _LIST_LINE = re.compile(r"(?:——|－－|-|•|·|\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+是)")
 _N = {"两": 2, "三": 3, "四": 4}
+_DIGIT = re.compile(r"\d")
+_DONE_LEAD = re.compile(r"^(?:完成|实现|确保)")
 
 
 def _main_spans(text: str, sections: list[Section]) -> list[tuple[int, int]]:
@@ -36,12 +42,12 @@ def _main_spans(text: str, sections: list[Section]) -> list[tuple[int, int]]:
         sec = section_at(sections, m.start())
         if sec is None or sec.kind != "plan" or sec.span is not None:
             continue
-        end = re.compile(r"[。\n]").search(text, m.end())
+        end = _LINE_END.search(text, m.end())
         stop = end.start() if end else len(text)
         if stop - m.end() < 5:  # the items follow on their own lines (——地区生产总值增长6%左右；)
             pos = stop
             while True:
-                line = re.compile(r"\n?([^\n]*)").match(text, pos)
+                line = _NEXT_LINE.match(text, pos)
                 if not line.group(1) or not _LIST_LINE.match(line.group(1)):
                     break
                 stop = pos = line.end()
@@ -60,7 +66,7 @@ def _doc_target_year(text: str, doc: DocContext) -> int | None:
 
 def _type_and_year(m: Mention, text: str, sec: Section | None, doc: DocContext, congress_year: int | None):
     plan_year = (sec.year if sec and sec.year else None) or doc.plan_year
-    s, e = m.sentence
+    s, _ = m.sentence
     before = text[s:m.quote_end]
     if _LONG_TERM.search(before):
         return "long_term", 2035
@@ -88,7 +94,7 @@ def _qualitative(text: str, lo: int, hi: int, covered: list[tuple[int, int]], do
         pos = cut + 1
         raw = text[a:b]
         item = raw.strip().lstrip("—－-•·").strip()
-        if not item or any(s < b and a < e for s, e in covered) or re.search(r"\d", item):
+        if not item or any(s < b and a < e for s, e in covered) or _DIGIT.search(item):
             continue
         lead = raw.index(item)
         for name, start, end in _qualitative_items(item, a + lead):
@@ -115,13 +121,13 @@ def _qualitative_items(item: str, offset: int):
     if head:
         return [(head.group(0), offset, offset + len(item))]
     verb = _QUAL_VERB.search(item)
-    name = item[: verb.start()] if verb and verb.start() >= 2 else re.sub(r"^(?:完成|实现|确保)", "", item)
+    name = item[: verb.start()] if verb and verb.start() >= 2 else _DONE_LEAD.sub("", item)
     return [(name, offset, offset + len(item))]
 
 
 def extract_targets(text: str, doc: DocContext) -> list[dict]:
     """Rows of targets.csv (without id and raw offsets) for one normalized text."""
-    sections = build_sections(text)
+    sections, _ = document_sections(text)
     main_spans = _main_spans(text, sections)
     congress_year = _doc_target_year(text, doc) if doc.doc_type == PARTY_CONGRESS else None
     rows = []

@@ -19,11 +19,14 @@ VOCAB_DIR = Path(__file__).resolve().parents[2] / "schemas" / "vocab"
 
 # Leading words that do not change what is measured (time, the report's own region,
 # bookkeeping words). Stripped repeatedly before matching.
-_FILLER = re.compile(
-    r"^(?:全年|今年|过去五年|近五年|五年来|五年内|三年内|五年|去年|上年|年内|当年|全市|全区|全县|全省|全州|全盟|全旗|我市|我区|我县|本市|其中|"
-    r"累计|共计|合计|共|实现|完成|预计|有望|力争|确保|争取|努力|"
-    r"此外|同时|另外|总计|进一步|稳步|持续|大力|加快|保持|稳定)"
-)
+_FILLER_WORDS = (
+    "全年|今年|过去五年|近五年|五年来|五年内|三年内|五年|去年|上年|年内|当年|全市|全区|全县|全省|全州|全盟|全旗|我市|我区|我县|本市|其中|"
+    "累计|共计|合计|共|实现|完成|预计|有望|力争|确保|争取|努力|"
+    "此外|同时|另外|总计|进一步|稳步|持续|大力|加快|保持|稳定"
+).split("|")
+_FILLER = re.compile("^(?:" + "|".join(_FILLER_WORDS) + ")")
+# a name not starting with one of these has no filler: most names, checked without the regex
+_FILLER_FIRST_CHARS = frozenset(word[0] for word in _FILLER_WORDS)
 _NOISE = re.compile(r"[“”\"'《》〈〉「」『』\s*]|【\d+】|\[\d+\]")
 
 
@@ -50,9 +53,11 @@ def _key(name: str) -> str:
 
 def strip_filler(name: str) -> str:
     """Remove leading time/place/bookkeeping words (全年GDP → GDP)."""
-    prev = None
-    while prev != name:
-        prev, name = name, _FILLER.sub("", name)
+    while name[:1] in _FILLER_FIRST_CHARS:
+        stripped = _FILLER.sub("", name)
+        if stripped == name:
+            break
+        name = stripped
     return name
 
 
@@ -111,4 +116,10 @@ def standardize(value: float | None, unit: str) -> tuple[float | None, str]:
     if value is None or u is None or not u.unit_std:
         return None, ""
     # decimal arithmetic: 154.7 × 1e8 is 15470000000, not 15469999999.999998
-    return float(Decimal(repr(float(value))) * Decimal(repr(u.factor))), u.unit_std
+    return float(Decimal(repr(float(value))) * _decimal_factor(unit)), u.unit_std
+
+
+@lru_cache(maxsize=None)
+def _decimal_factor(unit: str) -> Decimal:
+    """The factor of a known unit as a Decimal (made once per unit)."""
+    return Decimal(repr(units()[unit].factor))
