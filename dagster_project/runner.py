@@ -18,8 +18,7 @@ from dagster_project.core.sources import DEFAULT_MAX_BYTES, SourceFile, scan_sou
 from dagster_project.defs.assets import (
     CODE_VERSION,
     documents_partitions,
-    extraction_assets,
-    normalized_document,
+    extracted_document,
     raw_documents,
 )
 from dagster_project.defs.resources import REPO_ROOT, GwrSettings
@@ -94,7 +93,7 @@ def sync_partitions(
     return instance.get_dynamic_partitions(documents_partitions.name)
 
 
-PER_DOCUMENT_KEYS = [normalized_document.key, *(a.key for a in extraction_assets)]
+PER_DOCUMENT_KEYS = [extracted_document.key]
 
 
 def plan_run(keys: list[str], sources: list[SourceFile], io_manager) -> tuple[list[str], tuple[str, str] | None]:

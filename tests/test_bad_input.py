@@ -35,7 +35,7 @@ SOURCE_FIELDS = {"doc_id", "source_path", "sha256", "bytes", "encoding", "text_p
 
 
 def read_folder(root: Path, max_bytes: int = 50 * 1024 * 1024) -> dict[str, DocumentResult]:
-    """What the normalized_document asset does for every file of a folder, by source path."""
+    """What the extracted_document asset does for every file of a folder, by source path."""
     results = {}
     for source in scan_sources(root, max_bytes):
         data = None if source.problem else read_source(root, source)

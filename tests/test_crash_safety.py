@@ -86,10 +86,11 @@ def start_build_b(world, out: Path, **env) -> "subprocess.Popen":  # noqa: F821
     return start_gwr(build_args(world["refs"]["B"]["sources"], out), gwr_env(world["home"], **env))
 
 
-def kill(proc) -> None:
+def kill(proc) -> str:
+    """Kill the build (if still running); returns what it wrote to stderr, for failure messages."""
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)  # the build's own process group, started by this test
-    proc.communicate(timeout=60)
+    return proc.communicate(timeout=60)[1]
 
 
 def test_killed_after_random_delays(world):
@@ -120,8 +121,8 @@ def test_killed_as_soon_as_the_staging_folder_appears(world):
     out = fresh_target(world, "staging")
     proc = start_build_b(world, out)
     appeared = wait_for(lambda: any(out.parent.glob(".datapackage.tmp-*")), proc)
-    kill(proc)
-    assert appeared
+    stderr = kill(proc)
+    assert appeared, f"the build ended (exit {proc.returncode}) before staging: {stderr[-2000:]}"
     assert whole(world, out) == "A"
     assert [n for n in leftovers(out) if n.startswith(".datapackage.tmp-")]
 
@@ -130,8 +131,8 @@ def test_killed_while_the_staged_package_is_being_validated(world):
     out = fresh_target(world, "validating")
     proc = start_build_b(world, out)
     appeared = wait_for(lambda: any(out.parent.glob(".datapackage.tmp-*/index.html")), proc)
-    kill(proc)
-    assert appeared
+    stderr = kill(proc)
+    assert appeared, f"the build ended (exit {proc.returncode}) before validating: {stderr[-2000:]}"
     assert whole(world, out) in ("A", "B")
 
 

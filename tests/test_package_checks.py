@@ -14,8 +14,8 @@ import pytest
 from dagster_project.core.validation import TableValidation
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.automation import REBUILD_WITHIN, daily_revalidation
-from dagster_project.defs.checks import pandera_result
 from dagster_project.defs.resources import GwrSettings
+from dagster_project.defs.table_checks import pandera_result
 from tests.built_package import built_package, copy_package
 from tests.conftest import SEEDS
 
@@ -84,22 +84,24 @@ def test_changed_sources_warn_first_and_fail_once_the_rebuild_is_overdue(package
     assert overdue.metadata["num_overdue"].value == 1
 
 
-def validation(rejected=(), now=()) -> tuple[TableValidation, TableValidation]:
-    frame = pd.DataFrame({"id": ["a"]})
-    return TableValidation("t", frame, list(rejected)), TableValidation("t", frame, list(now))
+def validation(rejected=(), table_errors=()) -> TableValidation:
+    return TableValidation("t", pd.DataFrame({"id": ["a"]}), list(rejected), list(table_errors))
 
 
 def test_pandera_check_severities():
-    assert pandera_result(*validation()).passed
+    clean = pandera_result("t", validation())
+    assert clean.passed and clean.check_name == "t_pandera"
     row = {"id": "a", "doc_id": "d", "quote": "q"}
-    left_out = pandera_result(*validation(rejected=[dict(row, check="quote_matches_text")]))
+    # rows failing a rule were left out: the table is sound but incomplete
+    left_out = pandera_result("t", validation(rejected=[dict(row, check="isin(['a']) on measure; percent_plausible")]))
     assert not left_out.passed and left_out.severity == dg.AssetCheckSeverity.WARN
-    soft = pandera_result(*validation(now=[dict(row, check="percent_plausible; value_digits_in_quote")]))
-    assert not soft.passed and soft.severity == dg.AssetCheckSeverity.WARN
-    hard = pandera_result(*validation(now=[dict(row, check="isin(['a']) on measure; percent_plausible")]))
-    assert not hard.passed and hard.severity == dg.AssetCheckSeverity.ERROR
-    assert hard.metadata["num_failures"].value == 1
-    assert hard.metadata["first_failing_rows"].value[0]["id"] == "a"
+    assert left_out.metadata["num_failures"].value == 1 and not left_out.metadata["soft_rules_only"].value
+    assert left_out.metadata["first_failing_rows"].value[0]["id"] == "a"
+    soft = pandera_result("t", validation(rejected=[dict(row, check="percent_plausible; value_digits_in_quote")]))
+    assert soft.metadata["soft_rules_only"].value
+    # a failure not tied to a row: the kept table itself is wrong
+    broken = pandera_result("t", validation(table_errors=[{"check": "column_in_schema", "column": "x", "failure": "x"}]))
+    assert not broken.passed and broken.severity == dg.AssetCheckSeverity.ERROR
 
 
 def test_daily_schedule_launches_the_revalidate_job():
@@ -124,7 +126,24 @@ def test_freshness_policy_tolerates_the_daily_schedule_and_nothing_more():
     interval = dt.timedelta(days=1)
     warn, fail = policy.warn_window.to_timedelta(), policy.fail_window.to_timedelta()
     assert interval < warn <= fail <= 2 * interval + dt.timedelta(hours=1)
-    # Every build also refreshes it, and the revalidate job materializes exactly this asset.
-    assert "published_package" in {
-        k.to_user_string() for k in defs.resolve_job_def("build").asset_layer.executable_asset_keys
+    # The revalidate job (the schedule's) is what refreshes it; a build does not.
+    assert {k.to_user_string() for k in defs.resolve_job_def("revalidate").asset_layer.executable_asset_keys} == {
+        "published_package"
     }
+
+
+def test_parallel_frictionless_report_equals_the_sequential_one(package, tmp_path):
+    """Validating resources in two processes (each with the documents resource, the target
+    of every foreign key) reports what one Frictionless run over the package reports."""
+    from dagster_project.core.package_check import frictionless_report
+
+    intact = frictionless_report(package)
+    assert intact["valid"] and frictionless_report(package, workers=2, parallel_from=0) == intact
+    out = copy_package(package, tmp_path / "out")
+    documents = out / "data" / "documents.csv"
+    lines = documents.read_text(encoding="utf-8").splitlines(keepends=True)
+    documents.write_text(lines[0] + "".join(lines[2:]), encoding="utf-8")  # one document gone
+    broken = frictionless_report(out)
+    assert not broken["valid"]
+    assert {e["type"] for e in broken["errors"]} >= {"foreign-key", "hash-count"}
+    assert frictionless_report(out, workers=2, parallel_from=0) == broken

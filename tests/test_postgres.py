@@ -136,8 +136,7 @@ def test_build_records_its_run_and_events_in_postgres(postgres, tmp_path, monkey
     conn.close()
     assert partitions == [s.stem for s in seeds]
     for key in partitions:
-        assert ('["normalized_document"]', key) in materialized
-        assert ('["indicators"]', key) in materialized
+        assert ('["extracted_document"]', key) in materialized
     assert ('["data_package"]', None) in materialized
 
     # the instance itself says it is PostgreSQL-backed, and a second build reuses everything

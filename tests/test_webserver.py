@@ -151,7 +151,7 @@ def test_asset_graph_served_equals_the_definitions(served_graph):
 def test_partitions_schedules_and_sensors_are_served(served_graph):
     nodes = {"/".join(n["assetKey"]["path"]): n for n in served_graph["assetNodes"]}
     assert nodes["raw_documents"]["isObservable"]
-    assert nodes["normalized_document"]["partitionDefinition"]["type"] == "DYNAMIC"
+    assert nodes["extracted_document"]["partitionDefinition"]["type"] == "DYNAMIC"
     schedules = served_graph["schedulesOrError"]["results"]
     sensors = served_graph["sensorsOrError"]["results"]
     assert sorted(s["name"] for s in schedules) == graph_shape()["schedules"]

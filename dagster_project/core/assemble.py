@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.core.bundle import package_files, write_bundle, zip_name
 from dagster_project.core.documents import DocumentResult
+from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, ExtractedRows
 from dagster_project.core.package import (
     PackageContent,
     build_descriptor,
@@ -18,6 +20,7 @@ from dagster_project.core.package import (
 )
 from dagster_project.core.package_check import frictionless_report
 from dagster_project.core.package_docs import PackageFacts, index_html, readme
+from dagster_project.core.per_document import default_workers
 from dagster_project.core.publish import publish
 from dagster_project.core.validation import TableValidation, validate_table
 from dagster_project.core.versioning import (
@@ -35,14 +38,6 @@ class PackageInvalidError(RuntimeError):
     """Frictionless rejected the staged package; the published one was left as it was."""
 
 
-@dataclass(frozen=True)
-class ExtractedRows:
-    """One table's rows for one document, and what went wrong while extracting them."""
-
-    rows: list[dict]
-    problems: list[str] = field(default_factory=list)
-
-
 @dataclass
 class DocumentsTable:
     """The documents table plus what the row tables need from it."""
@@ -58,8 +53,8 @@ class DocumentsTable:
         return frame[frame["status"] == "quarantined"][["doc_id", "source_path", "error"]].to_dict("records")
 
 
-def documents_table(results: dict[str, DocumentResult]) -> DocumentsTable:
-    ordered = [results[k] for k in sorted(results)]
+def documents_table(ordered: list[DocumentResult]) -> DocumentsTable:
+    """The documents table of these documents (in doc_id order)."""
     rows = [r.row for r in ordered]
     texts = {r.row["doc_id"]: r.normalized.text for r in ordered if r.ok and r.normalized}
     plan_years = {r.row["doc_id"]: r.context.plan_year for r in ordered if r.context and r.context.plan_year}
@@ -72,12 +67,27 @@ def documents_table(results: dict[str, DocumentResult]) -> DocumentsTable:
 
 
 def row_table(
-    table: str, per_document: dict[str, ExtractedRows], docs: DocumentsTable
+    table: str, found: list[tuple[str, ExtractedRows]], docs: DocumentsTable
 ) -> tuple[TableValidation, list[str]]:
-    """All documents' rows of one table, validated; plus the extraction problems met."""
-    rows = [row for key in sorted(per_document) for row in per_document[key].rows]
-    problems = [f"{key}: {p}" for key in sorted(per_document) for p in per_document[key].problems]
+    """All documents' rows of one table (in doc_id order), validated; plus the extraction problems met."""
+    rows = [row for _, extracted in found for row in extracted.rows]
+    problems = [f"{key}: {p}" for key, extracted in found for p in extracted.problems]
     return validate_table(table, rows, docs.texts, docs.plan_years), problems
+
+
+def combined_tables(
+    per_document: Mapping[str, DocumentExtract],
+) -> tuple[DocumentsTable, dict[str, tuple[TableValidation, list[str]]]]:
+    """Every table over all documents, reading each stored document once."""
+    documents: list[DocumentResult] = []
+    found: dict[str, list[tuple[str, ExtractedRows]]] = {t: [] for t in ROW_TABLES}
+    for key in sorted(per_document):
+        extract = per_document[key]
+        documents.append(extract.document)
+        for table in ROW_TABLES:
+            found[table].append((key, extract.tables[table]))
+    docs = documents_table(documents)
+    return docs, {table: row_table(table, found[table], docs) for table in ROW_TABLES}
 
 
 def validation_report(docs: DocumentsTable, tables: dict[str, TableValidation], problems: list[str]) -> dict:
@@ -117,7 +127,7 @@ def publish_package(out: Path, content: PackageContent) -> dict:
         release = plan_release(previous, Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report))
         descriptor = build_descriptor(rendered, content.sources, release.version)
         write_package(staged, rendered, content, descriptor)
-        frictionless = frictionless_report(staged)
+        frictionless = frictionless_report(staged, workers=default_workers())
         write_file(staged / "reports" / "validation.json", json_bytes(content.report | {"frictionless": frictionless}))
         if not frictionless["valid"]:
             raise PackageInvalidError(f"Frictionless rejected the package: {frictionless['errors'][:5]}")

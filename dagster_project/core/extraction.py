@@ -5,8 +5,10 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from dagster_project.core.context import DocContext
+from dagster_project.core.documents import DocumentResult
 from dagster_project.core.glossary import extract_glossary
 from dagster_project.core.indicators import extract_indicators
 from dagster_project.core.normalize import NormalizedText
@@ -21,6 +23,22 @@ EXTRACTORS: dict[str, Extractor] = {
     "projects": extract_projects,
 }
 ROW_TABLES = tuple(EXTRACTORS)
+
+
+@dataclass(frozen=True)
+class ExtractedRows:
+    """One table's rows for one document, and what went wrong while extracting them."""
+
+    rows: list[dict]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentExtract:
+    """One document as read (its documents.csv row, text and context) and its rows per table."""
+
+    document: DocumentResult
+    tables: dict[str, ExtractedRows]
 
 
 def extract_table(table: str, normalized: NormalizedText, context: DocContext) -> tuple[list[dict], list[str]]:

@@ -1,6 +1,6 @@
 """What an incremental build must recompute: stamps of per-document outputs, and the run's range.
 
-A per-document output (the normalized document and its four row tables) is stored with a
+A per-document output (the normalized document and its rows of every table) is stored with a
 stamp: a hash of the code version and of everything about its source file that reading
 it depends on. An output whose stored stamp equals the stamp its source has now is
 reused as it is; any other is computed again.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dagster_project.core.bundle import bundle_problems
 from dagster_project.core.package_check import frictionless_report, pandera_report
+from dagster_project.core.per_document import default_workers
 from dagster_project.core.sources import SourceFile
 
 
@@ -20,7 +21,7 @@ def inspect_package(package_dir: Path) -> dict:
         descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         descriptor = {}
-    frictionless = frictionless_report(package_dir)
+    frictionless = frictionless_report(package_dir, workers=default_workers())
     pandera = pandera_report(package_dir) if descriptor else {}
     bundle = bundle_problems(package_dir) if descriptor else ["datapackage.json is missing or unreadable"]
     pandera_ok = all(s["rejected"] == 0 and not s["failed_checks"] for s in pandera.values())

@@ -12,12 +12,56 @@ from dagster_project.core.sources import SourceFile
 MAX_ERRORS = 50
 
 
-def frictionless_report(package_dir: Path) -> dict:
-    """Structure, types, constraints, primary and foreign keys, declared bytes and hashes."""
-    descriptor = package_dir / "datapackage.json"
-    if not descriptor.is_file():
-        return {"valid": False, "errors": [{"type": "missing-descriptor", "note": f"no {descriptor}"}], "tasks": []}
-    report = frictionless.validate(str(descriptor))
+def frictionless_report(package_dir: Path, workers: int = 1, parallel_from: int | None = None) -> dict:
+    """Structure, types, constraints, primary and foreign keys, declared bytes and hashes.
+
+    With `workers` > 1 and a large package, the resources are validated in that many
+    processes, each given the documents resource too (the target of every foreign key):
+    the same checks on every resource, in a fraction of the time.
+    """
+    path = package_dir / "datapackage.json"
+    if not path.is_file():
+        return {"valid": False, "errors": [{"type": "missing-descriptor", "note": f"no {path}"}], "tasks": []}
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        groups = _resource_groups(descriptor, workers, PARALLEL_FROM_BYTES if parallel_from is None else parallel_from)
+    except (OSError, ValueError, KeyError, TypeError):
+        groups = []  # not a descriptor we can split: Frictionless reports what is wrong with it
+    if len(groups) < 2:
+        return _report_dict(frictionless.validate(str(path)))
+    from dagster_project.core.per_document import run_in_workers
+
+    parts = run_in_workers(_validate_group, [(group, str(package_dir)) for group in groups])
+    return _merge_reports(parts, [r.get("name") for r in descriptor["resources"]])
+
+
+PARALLEL_FROM_BYTES = 20_000_000  # below this, starting processes costs more than it saves
+
+
+def _resource_groups(descriptor: dict, workers: int, parallel_from: int) -> list[dict]:
+    """Descriptors of `workers` sub-packages, balanced by bytes; [] when not worth it."""
+    resources = descriptor["resources"]
+    if workers < 2 or sum(int(r.get("bytes") or 0) for r in resources) < parallel_from:
+        return []
+    target = next((r for r in resources if r.get("name") == "documents"), None)
+    others = sorted((r for r in resources if r is not target), key=lambda r: -int(r.get("bytes") or 0))
+    bins: list[list[dict]] = [[] for _ in range(workers)]
+    for resource in others:  # largest first into the lightest group
+        min(bins, key=lambda b: sum(int(r.get("bytes") or 0) for r in b)).append(resource)
+    bins = [b for b in bins if b]
+    if target is None or len(bins) < 2:
+        return []
+    # each group's first resource is the one it reports; documents is reported by the first
+    return [descriptor | {"resources": ([target] if i == 0 else []) + b + ([] if i == 0 else [target])}
+            for i, b in enumerate(bins)]  # fmt: skip
+
+
+def _validate_group(job: tuple[dict, str]) -> dict:
+    descriptor, basepath = job
+    return _report_dict(frictionless.Package(descriptor, basepath=basepath).validate())
+
+
+def _report_dict(report) -> dict:
     errors = [
         {"resource": task.name, "type": e.type, "row": getattr(e, "row_number", None),
          "field": getattr(e, "field_name", None), "note": e.note}
@@ -25,6 +69,25 @@ def frictionless_report(package_dir: Path) -> dict:
     ][:MAX_ERRORS] + [{"resource": None, "type": e.type, "note": e.note} for e in report.errors][:MAX_ERRORS]  # fmt: skip
     tasks = [{"resource": t.name, "valid": t.valid, "rows": t.stats.get("rows")} for t in report.tasks]
     return {"valid": bool(report.valid), "errors": errors, "tasks": tasks}
+
+
+def _merge_reports(parts: list[dict], order: list[str]) -> dict:
+    """One report, in the descriptor's resource order, from the groups' reports. The
+    documents resource, validated by every group, counts once (invalid if any group says so)."""
+    tasks: dict[str, dict] = {}
+    errors: list[dict] = []
+    for part in parts:
+        for task in part["tasks"]:
+            seen = tasks.get(task["resource"])
+            tasks[task["resource"]] = task if seen is None else seen | {"valid": seen["valid"] and task["valid"]}
+        errors += [e for e in part["errors"] if e not in errors]
+    rank = {name: i for i, name in enumerate(order)}
+    errors.sort(key=lambda e: rank.get(e.get("resource"), len(order)))  # stable: row order kept
+    return {
+        "valid": all(p["valid"] for p in parts),
+        "errors": errors[:MAX_ERRORS],
+        "tasks": sorted(tasks.values(), key=lambda t: rank.get(t["resource"], len(order))),
+    }
 
 
 def source_mismatches(package_dir: Path, sources: list[SourceFile]) -> list[str]:
@@ -42,7 +105,7 @@ def read_published(package_dir: Path) -> tuple[dict, dict[str, str], dict[str, i
     """The published tables as typed frames, the texts they point into, and plan years."""
     import pandas as pd
 
-    from dagster_project.core.table_schemas import TABLES, DTYPES, load_table_schema
+    from dagster_project.core.table_schemas import DTYPES, TABLES, load_table_schema
 
     frames = {}
     for table in TABLES:

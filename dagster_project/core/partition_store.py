@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-AssetPath = Sequence[str]  # an asset key's path, e.g. ("normalized_document",)
+AssetPath = Sequence[str]  # an asset key's path, e.g. ("extracted_document",)
 
 
 @dataclass(frozen=True)

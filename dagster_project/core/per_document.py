@@ -1,9 +1,9 @@
-"""Normalize or extract one document and store the result: the unit of work of the
-per-document assets, run in worker processes when there are many documents.
+"""Read and extract one document and store the result: the unit of work of the
+per-document asset, run in worker processes when there are many documents.
 
-Each job carries everything it needs (folders, the source, the stamp), reads its input
-from the partition store and writes its output there; only the small metadata dict for
-the UI goes back to the parent. Nothing here imports Dagster or pandas.
+Each job carries everything it needs (folders, the source, the stamp), writes its output
+to the partition store, and sends back only the small metadata dict the UI shows. Nothing
+here imports Dagster or pandas.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dagster_project.core.documents import DocumentResult, quarantined, read_document
+from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, ExtractedRows, extract_table
 from dagster_project.core.partition_store import PartitionStore, Stamped
 from dagster_project.core.sources import SourceFile, read_source
 
@@ -26,7 +27,7 @@ MIN_DOCUMENTS_FOR_WORKERS = 8
 
 
 @dataclass(frozen=True)
-class NormalizeJob:
+class DocumentJob:
     store_dir: str
     asset: tuple[str, ...]
     sources_dir: str
@@ -34,18 +35,8 @@ class NormalizeJob:
     stamp: str
 
 
-@dataclass(frozen=True)
-class ExtractJob:
-    store_dir: str
-    asset: tuple[str, ...]
-    normalized_asset: tuple[str, ...]
-    table: str
-    key: str
-    stamp: str
-
-
 def document_summary(result: DocumentResult) -> dict:
-    """What the UI shows about a normalized document, as plain JSON (stored beside it)."""
+    """What the UI shows about a read document, as plain JSON (stored beside it)."""
     row = result.row
     return {
         "source_sha256": row["sha256"],
@@ -61,27 +52,33 @@ def document_summary(result: DocumentResult) -> dict:
     }
 
 
-def normalize_one(job: NormalizeJob) -> dict:
+def extract_document(result: DocumentResult) -> DocumentExtract:
+    """Every table's rows of one read document (none when it was quarantined)."""
+    tables = {}
+    for table in ROW_TABLES:
+        rows, problems = extract_table(table, result.normalized, result.context) if result.ok else ([], [])
+        tables[table] = ExtractedRows(rows, problems)
+    return DocumentExtract(result, tables)
+
+
+def extract_summary(extract: DocumentExtract) -> dict:
+    """The document summary plus its row count per table and the extraction problems met."""
+    counts = {f"{table}_rows": len(found.rows) for table, found in extract.tables.items()}
+    problems = sum(len(found.problems) for found in extract.tables.values())
+    return document_summary(extract.document) | counts | {"extraction_problems": problems}
+
+
+def process_one(job: DocumentJob) -> dict:
+    """Read, normalize and extract one source file; store it under its stamp."""
     source = job.source
     try:
         data = None if source.problem else read_source(Path(job.sources_dir), source)
         result = read_document(source, data)
     except OSError as err:
         result = quarantined(source, f"could not be read: {err}")
-    meta = document_summary(result)
-    PartitionStore(job.store_dir).store(job.asset, source.doc_id, Stamped(result, job.stamp, meta))
-    return meta
-
-
-def extract_one(job: ExtractJob) -> dict:
-    from dagster_project.core.assemble import ExtractedRows
-    from dagster_project.core.extraction import extract_table
-
-    store = PartitionStore(job.store_dir)
-    doc: DocumentResult = store.load(job.normalized_asset, job.key)
-    rows, problems = extract_table(job.table, doc.normalized, doc.context) if doc.ok else ([], [])
-    meta = {"rows": len(rows), "problems": len(problems)}
-    store.store(job.asset, job.key, Stamped(ExtractedRows(rows, problems), job.stamp, meta))
+    extract = extract_document(result)
+    meta = extract_summary(extract)
+    PartitionStore(job.store_dir).store(job.asset, source.doc_id, Stamped(extract, job.stamp, meta))
     return meta
 
 
@@ -112,6 +109,17 @@ def shutdown_workers() -> None:
 
 
 atexit.register(shutdown_workers)
+
+
+def run_in_workers(fn: Callable, jobs: Sequence) -> list:
+    """`[fn(job) for job in jobs]`, one job at a time per worker process (for a few big jobs)."""
+    if default_workers() <= 1:
+        return [fn(job) for job in jobs]
+    try:
+        return list(_workers_pool(default_workers()).map(fn, jobs, chunksize=1))
+    except BrokenProcessPool:
+        shutdown_workers()
+        raise
 
 
 def run_jobs(fn: Callable, jobs: Sequence, workers: int | None = None) -> list:

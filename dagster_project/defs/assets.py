@@ -1,34 +1,36 @@
-"""The asset graph: raw files → normalized documents → per-document rows → tables → package.
+"""The asset graph: raw files → extracted documents (one partition each) → tables → package.
 
 Assets are thin: each loads its upstreams as parameters, calls the pure core, and
 records what people look at in the UI as metadata.
 
-Per-document assets are incremental: a partition whose stored output was made from the
+The per-document asset is incremental: a partition whose stored output was made from the
 same source file by the same code (its stamp, core/incremental.py) is kept, not
-recomputed. They write each partition as soon as it is made, so a run over many
-documents holds one at a time.
+recomputed. It writes each partition as soon as it is made, so a run over many documents
+holds one at a time. Reading and extracting a document is one asset, not five, because
+Dagster's cost per partition and asset (an event and a metadata call, each a database
+round trip) would otherwise outweigh the extraction itself on a large corpus.
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import dagster as dg
 
 from dagster_project.core.assemble import (
     DocumentsTable,
+    combined_tables,
     package_content,
     publish_package,
-    row_table,
 )
-from dagster_project.core.assemble import documents_table as build_documents_table
 from dagster_project.core.extraction import ROW_TABLES
 from dagster_project.core.incremental import source_stamp
-from dagster_project.core.per_document import ExtractJob, NormalizeJob, extract_one, normalize_one, run_jobs
+from dagster_project.core.per_document import DocumentJob, process_one, run_jobs
 from dagster_project.core.sources import scan_sources
 from dagster_project.core.validation import TableValidation
 from dagster_project.defs.io_manager import Kept, PartitionPickleIOManager
 from dagster_project.defs.package_assets import package_metadata
 from dagster_project.defs.resources import GwrSettings, code_version
+from dagster_project.defs.table_checks import pandera_check_spec, pandera_result
 
 documents_partitions = dg.DynamicPartitionsDefinition(name="documents")
 CODE_VERSION = code_version()
@@ -42,7 +44,7 @@ def backfill_policy() -> dg.BackfillPolicy:
     return dg.BackfillPolicy.multi_run(int(per_run)) if per_run else dg.BackfillPolicy.single_run()
 
 
-# The per-document assets read and write the partition store directly (from workers).
+# The per-document asset reads and writes the partition store directly (from workers).
 StoreParam = dg.ResourceParam[PartitionPickleIOManager]
 PER_DOCUMENT = {
     "partitions_def": documents_partitions,
@@ -60,8 +62,9 @@ def raw_documents(context, gwr: GwrSettings) -> dg.DataVersionsByPartition:
 
 
 @dg.asset(deps=[raw_documents], **PER_DOCUMENT)
-def normalized_document(context: dg.AssetExecutionContext, gwr: GwrSettings, io_manager: StoreParam) -> dict:
-    """Decoded, converted and cleaned text with its offset map and document metadata."""
+def extracted_document(context: dg.AssetExecutionContext, gwr: GwrSettings, io_manager: StoreParam) -> dict:
+    """One report read and extracted: decoded, converted and cleaned text with its offset
+    map, its documents.csv row, and its rows of every table."""
     sources = {s.doc_id: s for s in scan_sources(gwr.sources_path, gwr.max_bytes)}
     asset = tuple(context.asset_key.path)
     stamps, metas, jobs = {}, {}, []
@@ -72,11 +75,13 @@ def normalized_document(context: dg.AssetExecutionContext, gwr: GwrSettings, io_
         stamps[key] = source_stamp(source, CODE_VERSION)
         record = io_manager.current_record(context.asset_key, key, stamps[key])
         if record is None:
-            jobs.append(NormalizeJob(io_manager.base_dir, asset, str(gwr.sources_path), source, stamps[key]))
+            jobs.append(DocumentJob(io_manager.base_dir, asset, str(gwr.sources_path), source, stamps[key]))
         else:
             metas[key] = record["meta"]
-    done = run_jobs(normalize_one, jobs, gwr.workers or None)
+    done = run_jobs(process_one, jobs, gwr.workers or None)
     metas |= {job.source.doc_id: meta for job, meta in zip(jobs, done, strict=True)}
+    # One metadata call per partition: each costs a lookup of every dynamic partition, so
+    # this is the step's only per-document call into Dagster.
     for key in context.partition_keys:
         context.add_asset_metadata(document_metadata(metas[key]), partition_key=key)
     return {key: Kept(stamps[key]) for key in context.partition_keys}
@@ -86,60 +91,32 @@ def document_metadata(summary: dict) -> dict:
     return summary | {"preview": dg.MetadataValue.md(summary["preview"].replace("\n", "\n\n"))}
 
 
-def extraction_asset(table: str) -> dg.AssetsDefinition:
-    @dg.asset(name=table, description=f"Rows of the {table} table, one partition per document.", **PER_DOCUMENT)
-    def _extract(
-        context: dg.AssetExecutionContext, normalized_document: Mapping, io_manager: StoreParam, gwr: GwrSettings
-    ) -> dict:
-        asset, source_asset = tuple(context.asset_key.path), tuple(normalized_document_key.path)
-        stamps, metas, jobs = {}, {}, []
-        for key in normalized_document:  # the keys only: jobs read what they need
-            # rows made from the same normalized document as the stored ones are kept
-            stamps[key] = (io_manager.record(normalized_document_key, key) or {}).get("stamp", "")
-            record = io_manager.current_record(context.asset_key, key, stamps[key]) if stamps[key] else None
-            if record is None:
-                jobs.append(ExtractJob(io_manager.base_dir, asset, source_asset, table, key, stamps[key]))
-            else:
-                metas[key] = record["meta"]
-        done = run_jobs(extract_one, jobs, gwr.workers or None)
-        metas |= {job.key: meta for job, meta in zip(jobs, done, strict=True)}
-        for key in normalized_document:
-            context.add_asset_metadata(metas[key], partition_key=key)
-        return {key: Kept(stamps[key]) for key in normalized_document}
-
-    return _extract
-
-
-normalized_document_key = normalized_document.key
-extraction_assets = [extraction_asset(t) for t in ROW_TABLES]
-
-
-@dg.asset(group_name="tables", code_version=CODE_VERSION)
-def documents_table(normalized_document: Mapping) -> dg.Output[DocumentsTable]:
-    """All documents, validated; carries the texts and plan years the row tables check against."""
-    table = build_documents_table(normalized_document)
-    return dg.Output(table, metadata=table_metadata(table.validation) | {"quarantined": len(table.quarantined)})
-
-
 TableAndProblems = tuple[TableValidation, list[str]]
+TABLE_DESCRIPTIONS = {
+    "documents": "All documents, validated; carries the texts and plan years the row tables check against.",
+    **{t: f"The {t} rows of every document, validated; failing rows are left out." for t in ROW_TABLES},
+}
 
 
-def combined_table_asset(table: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=f"{table}_table",
-        ins={"per_document": dg.AssetIn(table), "documents": dg.AssetIn("documents_table")},
-        group_name="tables",
-        code_version=CODE_VERSION,
-        description=f"The {table} rows of every document, validated; failing rows are left out.",
-    )
-    def _combine(per_document: Mapping, documents: DocumentsTable) -> dg.Output[TableAndProblems]:
-        validation, problems = row_table(table, per_document, documents)
-        return dg.Output((validation, problems), metadata=table_metadata(validation) | {"extraction_problems": len(problems)})
-
-    return _combine
-
-
-combined_table_assets = [combined_table_asset(t) for t in ROW_TABLES]
+@dg.multi_asset(
+    ins={"per_document": dg.AssetIn("extracted_document")},
+    outs={
+        f"{t}_table": dg.AssetOut(group_name="tables", code_version=CODE_VERSION, description=TABLE_DESCRIPTIONS[t])
+        for t in TABLE_DESCRIPTIONS
+    },
+    check_specs=[pandera_check_spec(t) for t in TABLE_DESCRIPTIONS],
+)
+def tables(per_document: Mapping) -> Iterator:
+    """The five tables over all documents (one step, so each stored document is read once),
+    each with its Pandera check."""
+    documents, row_tables = combined_tables(per_document)
+    quarantined = {"quarantined": len(documents.quarantined)}
+    yield dg.Output(documents, output_name="documents_table", metadata=table_metadata(documents.validation) | quarantined)
+    yield pandera_result("documents", documents.validation)
+    for table, (validation, problems) in row_tables.items():
+        metadata = table_metadata(validation) | {"extraction_problems": len(problems)}
+        yield dg.Output((validation, problems), output_name=f"{table}_table", metadata=metadata)
+        yield pandera_result(table, validation)
 
 
 def table_metadata(validation: TableValidation) -> dict:

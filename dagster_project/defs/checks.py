@@ -1,91 +1,17 @@
-"""Asset checks: Pandera on every table; Frictionless, Pandera, file integrity and source
-agreement on the published package.
+"""Asset checks on the published package: Frictionless, Pandera, file integrity and
+agreement with the sources.
 
-The package checks read the `published_package` report (the folder read back), so the
-`revalidate` job runs them without rebuilding anything.
+They read the `published_package` report (the folder read back), so the `revalidate` job
+runs them without rebuilding anything. The tables' Pandera checks are in table_checks.py.
 """
 
 import dagster as dg
 
-from dagster_project.core.assemble import DocumentsTable
-from dagster_project.core.extraction import ROW_TABLES
 from dagster_project.core.inspection import source_drift
 from dagster_project.core.sources import scan_sources
-from dagster_project.core.validation import TableValidation, schema_for, validate_frame
 from dagster_project.defs.automation import REBUILD_WITHIN
 from dagster_project.defs.resources import GwrSettings
-
-SAMPLE = 10
-# Plausibility heuristics rather than facts about the data: a row failing only these is
-# worth a look (WARN), not a broken table (ERROR).
-SOFT_RULES = {"percent_plausible", "value_digits_in_quote"}
-
-
-def _rules(failure: dict) -> set[str]:
-    return {part.split(" on ")[0].strip() for part in str(failure.get("check", "")).split(";") if part.strip()}
-
-
-def _failure_table(failures: list[dict]) -> dg.MetadataValue:
-    if not failures:
-        return dg.MetadataValue.md("no failing rows")
-    columns = sorted({k for f in failures for k in f})
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for f in failures:
-        lines.append(
-            "| " + " | ".join(str(f.get(c, "")).replace("|", "\\|").replace("\n", " ")[:120] for c in columns) + " |"
-        )
-    return dg.MetadataValue.md("\n".join(lines))
-
-
-def pandera_result(validation: TableValidation, recheck: TableValidation) -> dg.AssetCheckResult:
-    """Fails when rows were left out at build time, or the kept rows fail now.
-
-    ERROR when a kept row breaks a hard rule (the published table is wrong); WARN when rows
-    were left out at build time (listed in the validation report) or only soft rules fail.
-    """
-    current = recheck.rejected + recheck.table_errors
-    failures = validation.rejected + current
-    hard_now = [f for f in current if not _rules(f) <= SOFT_RULES]
-    return dg.AssetCheckResult(
-        passed=not failures,
-        severity=dg.AssetCheckSeverity.ERROR if hard_now else dg.AssetCheckSeverity.WARN,
-        metadata={
-            "rows": len(validation.kept),
-            "num_failures": len(failures),
-            "rejected_at_build": len(validation.rejected),
-            "failing_now": len(current),
-            "failed_checks": dg.MetadataValue.json(sorted({r for f in failures for r in _rules(f)})),
-            "first_failing_rows": dg.MetadataValue.json(failures[:SAMPLE]),
-            "first_failing_rows_table": _failure_table(failures[:SAMPLE]),
-        },
-    )
-
-
-@dg.asset_check(asset="documents_table", name="documents_pandera")
-def documents_pandera(documents_table: DocumentsTable) -> dg.AssetCheckResult:
-    """documents.csv rows against schemas/documents.json."""
-    v = documents_table.validation
-    recheck = validate_frame(
-        "documents", v.kept, schema_for("documents", documents_table.texts, documents_table.plan_years)
-    )
-    return pandera_result(v, recheck)
-
-
-def row_table_check(table: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=f"{table}_table",
-        name=f"{table}_pandera",
-        additional_ins={"documents": dg.AssetIn("documents_table")},
-        description=f"{table} rows against schemas/{table}.json and the cross-column rules.",
-    )
-    def _check(rows: tuple[TableValidation, list[str]], documents: DocumentsTable) -> dg.AssetCheckResult:
-        # `rows` is the checked asset itself: Dagster passes it to the one parameter not
-        # named in additional_ins.
-        validation, _ = rows
-        recheck = validate_frame(table, validation.kept, schema_for(table, documents.texts, documents.plan_years))
-        return pandera_result(validation, recheck)
-
-    return _check
+from dagster_project.defs.table_checks import SAMPLE, SOFT_RULES, failure_table, rules
 
 
 @dg.asset_check(asset="published_package", name="frictionless_valid")
@@ -108,7 +34,7 @@ def published_tables_pandera(published_package: dict) -> dg.AssetCheckResult:
     report = published_package["pandera"]
     failing = {t: s for t, s in report.items() if s["rejected"] or s["failed_checks"]}
     samples = [dict(f, table=t) for t, s in failing.items() for f in s["sample"]][:SAMPLE]
-    hard = any(not _rules({"check": c}) <= SOFT_RULES for s in failing.values() for c in s["failed_checks"])
+    hard = any(not rules({"check": c}) <= SOFT_RULES for s in failing.values() for c in s["failed_checks"])
     return dg.AssetCheckResult(
         passed=bool(report) and not failing,
         severity=dg.AssetCheckSeverity.ERROR if hard or not report else dg.AssetCheckSeverity.WARN,
@@ -117,7 +43,7 @@ def published_tables_pandera(published_package: dict) -> dg.AssetCheckResult:
             "num_failures": sum(s["rejected"] for s in failing.values()),
             "failed_checks": dg.MetadataValue.json({t: s["failed_checks"] for t, s in failing.items()}),
             "first_failing_rows": dg.MetadataValue.json(samples),
-            "first_failing_rows_table": _failure_table(samples),
+            "first_failing_rows_table": failure_table(samples),
         },
     )
 
@@ -156,5 +82,4 @@ def package_matches_sources(published_package: dict, gwr: GwrSettings) -> dg.Ass
     )
 
 
-table_checks = [documents_pandera, *[row_table_check(t) for t in ROW_TABLES]]
 package_checks = [frictionless_valid, published_tables_pandera, package_files_intact, package_matches_sources]

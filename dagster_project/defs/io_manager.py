@@ -8,7 +8,7 @@ them all at once unless the asset asks for all).
 
 Incremental builds: a value may come wrapped in `Stamped(value, stamp, meta)`, stored with
 its stamp beside it; `Kept(stamp)` leaves a current stored value as it is. The files are
-those of `core/partition_store.py`, which the per-document assets also write to directly
+those of `core/partition_store.py`, which the per-document asset also writes to directly
 (from worker processes).
 """
 
