@@ -13,10 +13,14 @@ import frictionless
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dagster_project.core import bundle
 from dagster_project.core.bundle import SUMS, bundle_problems, zip_bytes
-from dagster_project.core.package import TITLE
-from dagster_project.core.table_schemas import TABLES, load_table_schema
+from dagster_project.core.package import TITLE, csv_bytes, format_cell, sort_rows
+from dagster_project.core.parquet import parquet_bytes
+from dagster_project.core.table_schemas import DTYPES, TABLES, load_table_schema
 from tests.built_package import built_package, copy_package
 from tests.conftest import REPO, SEEDS
 
@@ -187,3 +191,177 @@ def test_citation_cff_describes_the_dataset(descriptor):
     assert cff["title"] == descriptor["title"]
     assert cff["license"] == descriptor["licenses"][0]["name"]
     assert cff["authors"] and cff["message"]
+
+
+# --- CSV rendering: the column-wise writer against the cell-by-cell one it replaced ---------
+
+
+def reference_csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
+    """The original writer: format_cell per cell, csv.writer per row."""
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for record in frame[columns].astype(object).itertuples(index=False, name=None):
+        writer.writerow([format_cell(v) for v in record])
+    return buffer.getvalue().encode("utf-8")
+
+
+_ODD_CHARACTERS = ",\"\r\n \t;'\\x\u00e9\u4e2d\uff0c\u201c"
+_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(_ODD_CHARACTERS), max_size=6),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6),
+)
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 0.1, 1.0, 1e15, -1e15, 999999999999999.0, 1e20, 2.5, -3.0, 1e-300]),
+)
+_OBJECTS = st.one_of(st.none(), st.just(pd.NA), st.booleans(), st.integers(), _FLOATS, _TEXT)
+# (pandas dtype, values that dtype can hold; None is a missing value)
+_COLUMNS = {
+    "string": st.one_of(st.none(), _TEXT),
+    "Int64": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+    "int64": st.integers(-(2**63), 2**63 - 1),
+    "Float64": st.one_of(st.none(), _FLOATS),
+    "float64": _FLOATS,
+    "float32": st.floats(width=32),
+    "boolean": st.one_of(st.none(), st.booleans()),
+    "bool": st.booleans(),
+    "object": _OBJECTS,
+}
+
+
+@st.composite
+def frames(draw):
+    rows = draw(st.integers(0, 6))
+    kinds = draw(st.lists(st.sampled_from(sorted(_COLUMNS)), min_size=1, max_size=5))
+    data = {}
+    for i, kind in enumerate(kinds):
+        values = draw(st.lists(_COLUMNS[kind], min_size=rows, max_size=rows))
+        data[f"c{i}"] = pd.Series(values, dtype=kind if kind != "object" else object)
+    return pd.DataFrame(data)
+
+
+@settings(max_examples=600, deadline=None)
+@given(frames())
+def test_csv_bytes_equals_the_cell_by_cell_writer(frame):
+    columns = list(frame.columns)
+    assert csv_bytes(frame, columns) == reference_csv_bytes(frame, columns)
+    # a subset, reordered, as the schemas select
+    assert csv_bytes(frame, columns[::-1]) == reference_csv_bytes(frame, columns[::-1])
+
+
+def test_csv_bytes_of_odd_cells_equals_the_cell_by_cell_writer():
+    texts = ['a"b', "a,b", "a\nb", "a\rb", '"', "", None, " x ", "中文，“引文”", 'say ""hi""', "\r\n"]
+    floats = [1e20, 0.1, float("nan"), None, -0.0, 1e15, 999999999999999.0, float("inf"), 2.0, -1e-7, 3.5]
+    frame = pd.DataFrame({
+        "text": pd.Series(texts, dtype="string"),
+        "number": pd.Series(floats, dtype="Float64"),
+        "float": pd.Series(floats, dtype="float64"),
+        "flag": pd.Series([True, False, None] * 3 + [True, None], dtype="boolean"),
+        "count": pd.Series([0, -1, None, 2**62, 5, None, 7, 8, 9, 10, 11], dtype="Int64"),
+        "mixed": pd.Series([True, 1, 1.0, "1", None, pd.NA, float("nan"), 'q"', 0.1, 1e20, False], dtype=object),
+    })  # fmt: skip
+    for columns in (list(frame.columns), ["mixed", "text"], ["text"], ["number"], []):
+        assert csv_bytes(frame, columns) == reference_csv_bytes(frame, columns), columns
+        assert csv_bytes(frame.head(0), columns) == reference_csv_bytes(frame.head(0), columns), columns
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_csv_bytes_equals_the_cell_by_cell_writer_on_the_built_tables(package, table):
+    columns = [f["name"] for f in load_table_schema(table)["fields"]]
+    frame = pd.read_parquet(package / "data" / f"{table}.parquet", dtype_backend="numpy_nullable")
+    assert csv_bytes(frame, columns) == reference_csv_bytes(frame, columns)
+    assert csv_bytes(frame, columns) == (package / "data" / f"{table}.csv").read_bytes()
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_parquet_bytes_of_typed_columns_equal_those_of_python_values(package, table):
+    """Typed columns go to Arrow as arrays; the same values as Python objects give the same file."""
+    schema = load_table_schema(table)
+    frame = pd.read_parquet(package / "data" / f"{table}.parquet", dtype_backend="numpy_nullable")
+    frame = frame.astype({f["name"]: DTYPES.get(f["type"], "string") for f in schema["fields"]})  # as to_frame
+    assert parquet_bytes(frame, schema) == parquet_bytes(frame.astype(object), schema)
+    odd = frame.head(3).copy()
+    for f in schema["fields"]:
+        if f["type"] == "number":
+            odd[f["name"]] = pd.array([0.1, None, 1e20], dtype="Float64")[: len(odd)]
+    assert parquet_bytes(odd, schema) == parquet_bytes(odd.astype(object), schema)
+
+
+# --- The zip writer: byte for byte what zipfile writes, with or without a previous zip ------
+
+
+_NAMES = st.sampled_from(["a.txt", "b/c.csv", "texts/中文.txt", "z.json", "data/x.parquet", "é.md", "empty"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_NAMES, st.binary(max_size=3000) | st.text(max_size=500).map(str.encode), max_size=6))
+def test_zip_writer_writes_what_zipfile_writes(files):
+    contents = dict(sorted(files.items()))
+    assert bundle._zip_of(contents, "1.2.3", {}) == bundle._zip_by_zipfile(contents, "gwr-datapackage-1.2.3/")
+
+
+def test_zip_of_the_package_is_zipfiles(package, descriptor):
+    contents = bundle._contents(package)
+    prefix = f"gwr-datapackage-{descriptor['version']}/"
+    assert bundle._zip_of(contents, descriptor["version"], {}) == bundle._zip_by_zipfile(contents, prefix)
+
+
+def test_a_previous_zip_lends_its_data_without_changing_a_byte(package, tmp_path):
+    copy = copy_package(package, tmp_path / "pkg")
+    texts = sorted((copy / "texts").iterdir())
+    texts[0].write_text("changed", encoding="utf-8")
+    (copy / "data" / "glossary.csv").write_bytes((copy / "data" / "glossary.csv").read_bytes() + b"x\n")
+    fresh = zip_bytes(copy, "9.9.9")
+    reusable = bundle._reusable_deflates(package)
+    assert len(reusable) == len(bundle._contents(package))  # the previous zip could be read
+    assert zip_bytes(copy, "9.9.9", previous=package) == fresh
+    assert zip_bytes(package, "9.9.9", previous=package) == zip_bytes(package, "9.9.9")
+    # a previous zip whose data for a member is damaged: that member is compressed afresh
+    damaged = copy_package(package, tmp_path / "damaged")
+    (zip_path,) = damaged.glob("*.zip")
+    data = bytearray(zip_path.read_bytes())
+    stored = reusable[texts[1].relative_to(copy).as_posix()]
+    at = bytes(data).index(stored.data)
+    data[at + len(stored.data) // 2] ^= 0xFF
+    zip_path.write_bytes(bytes(data))
+    assert zip_bytes(copy, "9.9.9", previous=damaged) == fresh
+    # nothing to lend: no folder, no zip, a file that is not a zip
+    (zip_path).write_bytes(b"not a zip")
+    for previous in (None, tmp_path / "missing", damaged):
+        assert zip_bytes(copy, "9.9.9", previous=previous) == fresh
+
+
+def test_write_bundle_with_a_previous_package_writes_the_same_files(package, tmp_path):
+    copy = copy_package(package, tmp_path / "pkg")
+    version = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    for name in [bundle.zip_name(version), SUMS]:
+        (copy / name).unlink()
+    bundle.write_bundle(copy, version, previous=package)
+    for name in [bundle.zip_name(version), SUMS]:
+        assert (copy / name).read_bytes() == (package / name).read_bytes(), name
+    assert bundle.sha256sums(copy) == (package / SUMS).read_text(encoding="utf-8")
+
+
+_SORT_KEYS = {"doc_id": st.sampled_from([None, "a", "b", "B", "中", "a0"]), "char_start": st.sampled_from([None, 0, 1, 10, -2]),
+              "char_end": st.sampled_from([None, 0, 5, 30]), "id": st.sampled_from([None, "x", "y", "x:1"])}  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries(_SORT_KEYS), max_size=8), st.booleans(), st.sampled_from(["targets", "documents"])
+)
+def test_sort_rows_equals_a_stable_sort(rows, presort, table):
+    frame = pd.DataFrame(rows, columns=list(_SORT_KEYS)).astype(
+        {"doc_id": "string", "char_start": "Int64", "char_end": "Int64", "id": "string"}
+    )
+    frame["n"] = range(len(frame))  # tells rows with equal keys apart
+    keys = ["doc_id"] if table == "documents" else list(_SORT_KEYS)
+    expected = frame.sort_values(keys, kind="mergesort", na_position="first").reset_index(drop=True)
+    if presort:  # already in order, as the tables usually arrive
+        frame = expected.copy()
+    pd.testing.assert_frame_equal(sort_rows(table, frame), expected)
+    pd.testing.assert_frame_equal(sort_rows(table, frame.astype(object)), frame.astype(object).sort_values(
+        keys, kind="mergesort", na_position="first").reset_index(drop=True))  # fmt: skip

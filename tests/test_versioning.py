@@ -5,13 +5,17 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dagster_project.core.versioning import (
     INITIAL_VERSION,
     Previous,
     Snapshot,
+    TableChange,
     bump,
     changelog,
+    diff_rows,
     plan_release,
 )
 
@@ -163,3 +167,98 @@ def test_a_previous_package_without_a_semantic_version_starts_over():
 
 def test_bump():
     assert [bump("1.4.2", lv) for lv in ("major", "minor", "patch", "none")] == ["2.0.0", "1.5.0", "1.4.3", "1.4.2"]
+
+
+# --- Row comparison: the line-based reading against the csv.reader one it replaced ---------
+
+
+def reference_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def reference_diff_rows(table: str, old_csv: bytes, new_csv: bytes, key: list[str]) -> TableChange:
+    """The comparison as first written: every file read by csv.reader, rows matched by key."""
+    if old_csv == new_csv:
+        return TableChange(table, len(reference_rows(new_csv)[1]), 0, 0, 0)
+    old_header, old_rows = reference_rows(old_csv)
+    new_header, new_rows = reference_rows(new_csv)
+    common = [c for c in new_header if c in old_header]
+
+    def index(header, rows):
+        pos = {c: i for i, c in enumerate(header)}
+        if not all(k in pos for k in key):
+            return {(i,): tuple(r) for i, r in enumerate(rows)}
+        return {tuple(r[pos[k]] for k in key): tuple(r[pos[c]] for c in common) for r in rows}
+
+    before, after = index(old_header, old_rows), index(new_header, new_rows)
+    changed = sum(1 for k in after if k in before and before[k] != after[k])
+    return TableChange(
+        table, len(new_rows), len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+    )
+
+
+def outcome(fn, *args):
+    try:
+        return fn(*args)
+    except (IndexError, csv.Error) as err:
+        return type(err).__name__
+
+
+_CELLS = st.sampled_from(["", "1", "2", "a", "中", "a,b", 'say "x"', "two\nlines", "cr\r", " "])
+_HEADERS = st.sampled_from([["id", "v"], ["id", "v", "w"], ["v", "id"], ["id"], ["id", "id"], ["k", "id", "v"], []])
+
+
+@st.composite
+def csv_files(draw, header=None):
+    header = draw(_HEADERS) if header is None else header
+    width = st.sampled_from([len(header)] * 6 + [max(len(header) - 1, 0), len(header) + 1])
+    rows = draw(st.lists(width.flatmap(lambda n: st.lists(_CELLS, min_size=n, max_size=n)), max_size=8))
+    out = io.StringIO()
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL] * 3 + [csv.QUOTE_ALL]))  # files written by other tools
+    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n"] * 5 + ["\r\n"])), quoting=quoting)
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = out.getvalue()
+    if draw(st.booleans()) and draw(st.booleans()):
+        text = text.rstrip("\n")
+    if draw(st.integers(0, 9)) == 0:  # any text at all
+        text = draw(st.text(alphabet=st.sampled_from('ab,"\n\r id'), max_size=30))
+    return text.encode("utf-8")
+
+
+@st.composite
+def file_pairs(draw):
+    old = draw(csv_files())
+    how = draw(st.sampled_from(["independent", "same header", "edited"]))
+    if how == "independent":
+        return old, draw(csv_files())
+    if how == "same header":
+        return old, draw(csv_files(header=reference_rows(old)[0]))
+    lines = old.split(b"\n")
+    i = draw(st.integers(0, max(len(lines) - 1, 0)))
+    lines[i : i + 1] = draw(st.lists(st.sampled_from([b"", b"a,1", b'a,"1"', b"b,2", b"1,a", lines[i]]), max_size=2))
+    return old, b"\n".join(lines)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(file_pairs(), st.sampled_from([["id"], ["k"], ["id", "v"], ["v", "id"]]))
+def test_diff_rows_counts_as_the_csv_reader_comparison(pair, key):
+    old, new = pair
+    assert outcome(diff_rows, "t", old, new, key) == outcome(reference_diff_rows, "t", old, new, key)
+    assert outcome(diff_rows, "t", new, new, key) == outcome(reference_diff_rows, "t", new, new, key)
+
+
+def test_diff_rows_on_a_large_table_with_one_document_changed():
+    def rows(doc_value):
+        return [[f"d{d}:{i}", f"d{d}", str(doc_value if d == 7 else i), "a, b" if i % 3 else 'q"x'] for d in range(20) for i in range(50)]  # fmt: skip
+
+    def file(rows):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([["id", "doc_id", "value", "note"], *rows])
+        return out.getvalue().encode("utf-8")
+
+    old, new = file(rows(1)), file([r for r in rows(2) if r[0] != "d7:3"] + [["d7:99", "d7", "1", "new"]])
+    change = diff_rows("t", old, new, ["id"])
+    assert change == reference_diff_rows("t", old, new, ["id"])
+    assert (change.rows, change.added, change.removed, change.changed) == (1000, 1, 1, 49)

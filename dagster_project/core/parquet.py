@@ -27,7 +27,14 @@ def arrow_schema(schema: dict) -> pa.Schema:
     return pa.schema([pa.field(f["name"], ARROW_TYPES.get(f["type"], pa.string())) for f in schema["fields"]])
 
 
+# Table Schema type -> the pandas dtype `table_schemas.to_frame` gives it; a column of that
+# dtype is handed to Arrow as it is (values and missing mask), without a Python object per cell.
+_NATIVE_DTYPES = {"string": "string", "integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
 def _column(series: pd.Series, field: dict, arrow_type: pa.DataType) -> pa.Array:
+    if series.dtype == _NATIVE_DTYPES.get(field["type"]):
+        return pa.array(series.array, type=arrow_type)
     values = series.astype(object).where(series.notna(), None)
     if field["type"] == "date":
         values = [None if v is None or v == "" else _date(v, field["name"]) for v in values]

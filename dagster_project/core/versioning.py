@@ -15,6 +15,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -216,8 +217,11 @@ def schema_differences(old: dict, new: dict) -> list[str]:
 def diff_rows(table: str, old_csv: bytes, new_csv: bytes, key: list[str]) -> TableChange:
     if old_csv == new_csv:  # the usual case for most tables of a rebuild
         return TableChange(table, _row_count(new_csv), 0, 0, 0)
-    old_header, old_rows = _parse(old_csv)
-    new_header, new_rows = _parse(new_csv)
+    old_records, new_records = _records(old_csv), _records(new_csv)
+    if (change := _diff_lines(table, old_records, new_records, key)) is not None:
+        return change
+    old_header, old_rows = _header_and_rows(old_records)
+    new_header, new_rows = _header_and_rows(new_records)
     common = [c for c in new_header if c in old_header]
 
     def index(header: list[str], rows: list[list[str]]) -> dict[tuple, tuple]:
@@ -231,6 +235,51 @@ def diff_rows(table: str, old_csv: bytes, new_csv: bytes, key: list[str]) -> Tab
     return TableChange(
         table, len(new_rows), len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
     )
+
+
+def _diff_lines(table: str, old: list[Record], new: list[Record], key: list[str]) -> TableChange | None:
+    """`diff_rows` on whole lines, where that gives the same counts; None where it may not.
+
+    With one header on both sides, naming each column once, and every row exactly as wide,
+    the rows of two plain lines hold the same cells exactly when the lines are equal: only
+    the key cells need splitting out. Anything else is left to the cell-by-cell comparison.
+    """
+    if not old or not new or _cells(old[0]) != _cells(new[0]):
+        return None
+    header = _cells(new[0])
+    if not header or len(set(header)) != len(header) or not all(k in header for k in key):
+        return None
+    positions = [header.index(k) for k in key]
+    commas, splits = len(header) - 1, max(positions) + 1
+    key_of = itemgetter(*positions)  # one cell, or a tuple of cells: the same on both sides
+
+    def index(records: list[Record]) -> dict | None:
+        rows: dict = {}
+        for record in records[1:]:
+            if type(record) is str:
+                if record.count(",") != commas or not record:
+                    return None
+                rows[key_of(record.split(",", splits))] = record
+            else:
+                if len(record) != len(header):
+                    return None
+                rows[key_of(record)] = tuple(record)
+        return rows
+
+    before, after = index(old), index(new)
+    if before is None or after is None:
+        return None
+    changed = sum(1 for k, row in after.items() if k in before and not _same_cells(before[k], row))
+    return TableChange(
+        table, len(new) - 1, len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+    )
+
+
+def _same_cells(a: Record | tuple, b: Record | tuple) -> bool:
+    """Whether two rows of `_diff_lines` hold the same cells (a plain line or a tuple of cells)."""
+    if type(a) is type(b):
+        return a == b
+    return (tuple(a.split(",")) if type(a) is str else a) == (tuple(b.split(",")) if type(b) is str else b)
 
 
 def changelog(release: Release, previous: Previous | None) -> str:
@@ -263,13 +312,77 @@ def _history(text: str) -> str:
     return text[match.start() :] if match else ""
 
 
-def _parse(data: bytes) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+# One record of a CSV file: a line without quotes as it is (its cells are its comma-separated
+# parts), or the cells csv.reader read.
+Record = str | list[str]
+
+
+def _records(data: bytes) -> list[Record]:
+    """The records `csv.reader` reads from the file, header first.
+
+    csv.reader took most of the time of a comparison, yet most lines hold no quote: such a
+    line is one record whose cells are its comma-separated parts (a blank line has none),
+    exactly as csv.reader reads it, so it is kept as it is. A line with a quote is read by
+    csv.reader, which reads on across line breaks inside quotes. A carriage return (a line
+    break to csv.reader too), a NUL or an overlong line sends the whole file to csv.reader.
+    """
+    text = data.decode("utf-8")
+    pieces = text.split("\n")
+    if "\r" in text or "\0" in text or max(map(len, pieces)) > csv.field_size_limit():
+        return list(csv.reader(io.StringIO(text, newline="")))
+    if pieces[-1] == "":  # the text ends with a line break, not with a line
+        pieces.pop()
+    quoted = [i for i, line in enumerate(pieces) if '"' in line]
+    if not quoted:
+        return pieces
+    lines = _Lines(pieces, ends_with_break=text.endswith("\n"))
+    reader = csv.reader(lines)
+    records: list[Record] = []
+    for i in quoted:
+        if i < lines.position:  # within a record csv.reader has read already
+            continue
+        records += pieces[lines.position : i]
+        lines.position = i
+        records.append(next(reader))
+    records += pieces[lines.position :]
+    return records
+
+
+class _Lines:
+    """The lines of a text from `position` on, with their line breaks, as a file yields them.
+
+    csv.reader reads from it, one record at a time, from wherever `position` was moved to.
+    """
+
+    def __init__(self, pieces: list[str], ends_with_break: bool):
+        self.pieces = pieces
+        self.position = 0
+        self.last_break = len(pieces) if ends_with_break else len(pieces) - 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        i = self.position
+        if i >= len(self.pieces):
+            raise StopIteration
+        self.position = i + 1
+        return self.pieces[i] + "\n" if i < self.last_break else self.pieces[i]
+
+
+def _cells(record: Record) -> list[str]:
+    if type(record) is str:
+        return record.split(",") if record else []
+    return record
+
+
+def _header_and_rows(records: list[Record]) -> tuple[list[str], list[list[str]]]:
+    rows = [_cells(r) for r in records]
     return (rows[0], rows[1:]) if rows else ([], [])
 
 
 def _row_count(data: bytes) -> int:
-    return len(_parse(data)[1])
+    return max(len(_records(data)) - 1, 0)
 
 
 def _field_structure(f: dict) -> dict:
