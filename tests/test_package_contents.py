@@ -16,7 +16,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dagster_project.core import bundle
 from dagster_project.core.bundle import SUMS, bundle_problems, zip_bytes
 from dagster_project.core.package import TITLE, csv_bytes, format_cell, sort_rows
 from dagster_project.core.parquet import parquet_bytes
@@ -288,61 +287,6 @@ def test_parquet_bytes_of_typed_columns_equal_those_of_python_values(package, ta
         if f["type"] == "number":
             odd[f["name"]] = pd.array([0.1, None, 1e20], dtype="Float64")[: len(odd)]
     assert parquet_bytes(odd, schema) == parquet_bytes(odd.astype(object), schema)
-
-
-# --- The zip writer: byte for byte what zipfile writes, with or without a previous zip ------
-
-
-_NAMES = st.sampled_from(["a.txt", "b/c.csv", "texts/中文.txt", "z.json", "data/x.parquet", "é.md", "empty"])
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(_NAMES, st.binary(max_size=3000) | st.text(max_size=500).map(str.encode), max_size=6))
-def test_zip_writer_writes_what_zipfile_writes(files):
-    contents = dict(sorted(files.items()))
-    assert bundle._zip_of(contents, "1.2.3", {}) == bundle._zip_by_zipfile(contents, "gwr-datapackage-1.2.3/")
-
-
-def test_zip_of_the_package_is_zipfiles(package, descriptor):
-    contents = bundle._contents(package)
-    prefix = f"gwr-datapackage-{descriptor['version']}/"
-    assert bundle._zip_of(contents, descriptor["version"], {}) == bundle._zip_by_zipfile(contents, prefix)
-
-
-def test_a_previous_zip_lends_its_data_without_changing_a_byte(package, tmp_path):
-    copy = copy_package(package, tmp_path / "pkg")
-    texts = sorted((copy / "texts").iterdir())
-    texts[0].write_text("changed", encoding="utf-8")
-    (copy / "data" / "glossary.csv").write_bytes((copy / "data" / "glossary.csv").read_bytes() + b"x\n")
-    fresh = zip_bytes(copy, "9.9.9")
-    reusable = bundle._reusable_deflates(package)
-    assert len(reusable) == len(bundle._contents(package))  # the previous zip could be read
-    assert zip_bytes(copy, "9.9.9", previous=package) == fresh
-    assert zip_bytes(package, "9.9.9", previous=package) == zip_bytes(package, "9.9.9")
-    # a previous zip whose data for a member is damaged: that member is compressed afresh
-    damaged = copy_package(package, tmp_path / "damaged")
-    (zip_path,) = damaged.glob("*.zip")
-    data = bytearray(zip_path.read_bytes())
-    stored = reusable[texts[1].relative_to(copy).as_posix()]
-    at = bytes(data).index(stored.data)
-    data[at + len(stored.data) // 2] ^= 0xFF
-    zip_path.write_bytes(bytes(data))
-    assert zip_bytes(copy, "9.9.9", previous=damaged) == fresh
-    # nothing to lend: no folder, no zip, a file that is not a zip
-    (zip_path).write_bytes(b"not a zip")
-    for previous in (None, tmp_path / "missing", damaged):
-        assert zip_bytes(copy, "9.9.9", previous=previous) == fresh
-
-
-def test_write_bundle_with_a_previous_package_writes_the_same_files(package, tmp_path):
-    copy = copy_package(package, tmp_path / "pkg")
-    version = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    for name in [bundle.zip_name(version), SUMS]:
-        (copy / name).unlink()
-    bundle.write_bundle(copy, version, previous=package)
-    for name in [bundle.zip_name(version), SUMS]:
-        assert (copy / name).read_bytes() == (package / name).read_bytes(), name
-    assert bundle.sha256sums(copy) == (package / SUMS).read_text(encoding="utf-8")
 
 
 _SORT_KEYS = {"doc_id": st.sampled_from([None, "a", "b", "B", "中", "a0"]), "char_start": st.sampled_from([None, 0, 1, 10, -2]),
