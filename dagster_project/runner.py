@@ -8,6 +8,7 @@ recompute, the run materializes only the tables and the package.
 """
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,28 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+# Present while Dagster creates the databases of a new instance (run history, event index,
+# schedules). A build killed then leaves them half made, which later builds cannot use.
+CREATING_MARK = ".gwr-creating-instance"
+INSTANCE_DATABASES = ("history", "schedules")
+
+
+def open_instance(home: Path) -> dg.DagsterInstance:
+    """The Dagster instance in `home`; a new one is created under a mark, and databases
+    left half made by a build killed during that creation are made again."""
+    mark = home / CREATING_MARK
+    if mark.exists():
+        for name in INSTANCE_DATABASES:
+            shutil.rmtree(home / name, ignore_errors=True)
+    creating = mark.exists() or not (home / "history" / "runs.db").exists()
+    if creating:
+        mark.touch()
+    instance = dg.DagsterInstance.get()  # creates and migrates the SQLite databases
+    if creating:
+        mark.unlink()
+    return instance
+
+
 def sync_partitions(
     instance: dg.DagsterInstance, settings: GwrSettings, sources: list[SourceFile] | None = None
 ) -> list[str]:
@@ -108,11 +131,11 @@ def run_build(sources_dir: Path, out_dir: Path, max_bytes: int = DEFAULT_MAX_BYT
     """Materialize every asset for every document in one run and publish the package."""
     from dagster_project.definitions import build_definitions, make_resources  # heavy: only when building
 
-    ensure_dagster_home()
+    home = ensure_dagster_home()
     settings = GwrSettings(sources_dir=str(sources_dir.resolve()), out_dir=str(out_dir.resolve()), max_bytes=max_bytes)
     if not settings.sources_path.is_dir():
         raise BuildError(f"sources folder not found: {settings.sources_path}")
-    with dg.DagsterInstance.get() as instance:
+    with open_instance(home) as instance:
         sources = scan_sources(settings.sources_path, settings.max_bytes)
         keys = sync_partitions(instance, settings, sources)
         if not keys:

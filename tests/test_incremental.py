@@ -212,3 +212,22 @@ def stored_values(store: Path) -> dict:
         text = (normalized.text, normalized.flags, normalized.corrupt_spans) if normalized else None
         out[path.stem] = (extract.document.row, extract.document.context, text, offsets, extract.tables)
     return out
+
+
+def test_databases_half_made_by_a_killed_build_are_made_again(tmp_path):
+    """A build killed while Dagster created a new instance's databases leaves them unusable
+    (e.g. without the dynamic partitions table); the next build starts them afresh."""
+    from dagster_project.runner import CREATING_MARK, run_build
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], sources)
+    home = tmp_path / "home"
+    (home / "history").mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    (home / "history" / "runs.db").write_bytes(b"not yet a database")  # creation was cut short
+    (home / CREATING_MARK).touch()
+    with dagster_home(home):
+        summary = run_build(sources, tmp_path / "out")
+    assert summary.documents == 1 and summary.recomputed == 1
+    assert not (home / CREATING_MARK).exists()
