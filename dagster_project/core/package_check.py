@@ -29,9 +29,9 @@ def frictionless_report(package_dir: Path, workers: int = 1, parallel_from: int 
         groups = []  # not a descriptor we can split: Frictionless reports what is wrong with it
     if len(groups) < 2:
         return _report_dict(frictionless.validate(str(path)))
-    from dagster_project.core.per_document import run_in_workers
+    from dagster_project.core.per_document import run_jobs
 
-    parts = run_in_workers(_validate_group, [(group, str(package_dir)) for group in groups])
+    parts = run_jobs(_validate_group, [(group, str(package_dir)) for group in groups], workers, min_jobs=2)
     return _merge_reports(parts, [r.get("name") for r in descriptor["resources"]])
 
 

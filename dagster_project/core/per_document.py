@@ -111,21 +111,11 @@ def shutdown_workers() -> None:
 atexit.register(shutdown_workers)
 
 
-def run_in_workers(fn: Callable, jobs: Sequence) -> list:
-    """`[fn(job) for job in jobs]`, one job at a time per worker process (for a few big jobs)."""
-    if default_workers() <= 1:
-        return [fn(job) for job in jobs]
-    try:
-        return list(_workers_pool(default_workers()).map(fn, jobs, chunksize=1))
-    except BrokenProcessPool:
-        shutdown_workers()
-        raise
-
-
-def run_jobs(fn: Callable, jobs: Sequence, workers: int | None = None) -> list:
-    """`[fn(job) for job in jobs]`, in worker processes when there are enough jobs."""
+def run_jobs(fn: Callable, jobs: Sequence, workers: int | None = None, min_jobs: int = MIN_DOCUMENTS_FOR_WORKERS) -> list:
+    """`[fn(job) for job in jobs]`, in worker processes when there are at least `min_jobs`
+    (a few big jobs, such as validating parts of a package, go one at a time per worker)."""
     workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(jobs) < MIN_DOCUMENTS_FOR_WORKERS:
+    if workers <= 1 or len(jobs) < max(min_jobs, 1):
         return [fn(job) for job in jobs]
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
     try:
