@@ -15,7 +15,7 @@ gc.set_threshold(50_000, 20, 20)
 import typer
 
 from dagster_project.core.sources import DEFAULT_MAX_BYTES
-from dagster_project.defs.resources import REPO_ROOT
+from dagster_project.paths import REPO_ROOT
 
 # Dagster labels the APIs we rely on (observable sources, backfill policies) beta/preview;
 # that is known and pinned, and says nothing to a person running a build.

@@ -200,6 +200,17 @@ def test_worker_processes_store_what_one_process_stores(tmp_path):
     assert records and records == {k: v for k, v in files_of(tmp_path / "store-2").items() if k.endswith(".json")}
 
 
+def test_the_gwr_command_module_does_not_import_dagster():
+    """Worker processes are spawned, and a spawned process imports the parent's main module
+    (`gwr`) again before its first job: that must not cost it Dagster's import."""
+    import subprocess
+    import sys
+
+    probe = "import sys, dagster_project.cli; print(sorted(m for m in ('dagster', 'pandera') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def stored_values(store: Path) -> dict:
     """Every stored document as plain values: its row, text, offset map and rows per table."""
     import pickle

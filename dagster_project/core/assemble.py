@@ -10,6 +10,7 @@ from pathlib import Path
 from dagster_project.core.bundle import package_files, write_bundle, zip_name
 from dagster_project.core.documents import DocumentResult
 from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, ExtractedRows
+from dagster_project.core.fragment_check import KnownValidParts, validate_staged
 from dagster_project.core.package import (
     PackageContent,
     build_descriptor,
@@ -18,7 +19,6 @@ from dagster_project.core.package import (
     write_file,
     write_package,
 )
-from dagster_project.core.package_check import frictionless_report
 from dagster_project.core.package_docs import PackageFacts, index_html, readme
 from dagster_project.core.per_document import default_workers
 from dagster_project.core.publish import publish
@@ -111,14 +111,18 @@ def package_content(docs: DocumentsTable, tables: dict[str, TableValidation], pr
     )
 
 
-def publish_package(out: Path, content: PackageContent) -> dict:
+def publish_package(out: Path, content: PackageContent, known_valid: KnownValidParts | None = None) -> dict:
     """Version against the package in `out`, write, validate with Frictionless, bundle, swap in.
 
     The previous package is read under the publish lock, so two builds at once version
     against what the other published. Raises PackageInvalidError (leaving `out` as it was)
-    when Frictionless rejects the staged package.
+    when Frictionless rejects the staged package. With `known_valid`, the document parts of
+    the last clean package are not read again (core/fragment_check.py), and this package's
+    parts are remembered once it is published.
     """
     result: dict = {}
+    known = known_valid.load() if known_valid else set()
+    valid_parts: set[str] = set()
 
     def write(staged: Path) -> None:
         rendered = render_tables(content)
@@ -127,7 +131,9 @@ def publish_package(out: Path, content: PackageContent) -> dict:
         release = plan_release(previous, Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report))
         descriptor = build_descriptor(rendered, content.sources, release.version)
         write_package(staged, rendered, content, descriptor)
-        frictionless = frictionless_report(staged, workers=default_workers())
+        checked = validate_staged(staged, descriptor, rendered, known, workers=default_workers())
+        frictionless = checked.report
+        valid_parts.update(checked.valid_parts)
         write_file(staged / "reports" / "validation.json", json_bytes(content.report | {"frictionless": frictionless}))
         if not frictionless["valid"]:
             raise PackageInvalidError(f"Frictionless rejected the package: {frictionless['errors'][:5]}")
@@ -151,9 +157,12 @@ def publish_package(out: Path, content: PackageContent) -> dict:
             release=release.summary(),
             changelog_entry=release_entry(release) if release.is_new else "",
             zip=facts.zip_name,
+            frictionless_parts_read="all" if checked.parts_read is None else checked.parts_read,
             files=len(files),
             bytes=sum((staged / f).stat().st_size for f in files),
         )
 
     publish(out, write)
+    if known_valid:
+        known_valid.save(valid_parts)
     return result

@@ -93,13 +93,36 @@ def csv_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     cell calls took most of the package stage on large builds. Only cells holding a
     character that may need quoting go through csv.writer, so the quoting is the writer's own.
     """
-    selected = frame[columns]
     if len(columns) < 2:
         # csv.writer writes a row whose only cell is empty as `""`; leave that shape to it.
-        return _csv_bytes_by_writer(selected, columns)
+        return _csv_bytes_by_writer(frame[columns], columns)
+    return ("\n".join([_csv_line(columns)[:-1], *_csv_records(frame, columns)]) + "\n").encode("utf-8")
+
+
+def _csv_records(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """One CSV record per row (two or more columns), without its line end."""
+    selected = frame[columns]
     cells = [_quote_where_needed(format_column(selected.iloc[:, i])) for i in range(len(columns))]
-    lines = [_csv_line(columns)[:-1], *map(",".join, zip(*cells))]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return list(map(",".join, zip(*cells)))
+
+
+def csv_by_document(frame: pd.DataFrame, columns: list[str]) -> tuple[bytes, tuple[int, ...]]:
+    """`csv_bytes`, and the byte offsets that cut it into the header and one part per run
+    of rows with the same doc_id (each document's rows, as the tables are sorted): the end
+    of the header, the end of each part. Incremental validation (core/fragment_check.py)
+    recognises a document's rows by these parts."""
+    if len(columns) < 2 or "doc_id" not in frame:
+        data = csv_bytes(frame, columns)
+        return data, (len(data),)  # one part: the whole file
+    records = _csv_records(frame, columns)
+    doc_ids = frame["doc_id"].to_numpy(dtype=object, na_value=None)
+    starts = [0, *(np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1).tolist()]
+    chunks = [(_csv_line(columns)).encode("utf-8")]
+    chunks += [
+        ("\n".join(records[a:b]) + "\n").encode("utf-8") for a, b in zip(starts, [*starts[1:], len(records)]) if b > a
+    ]
+    bounds = tuple(np.cumsum([len(c) for c in chunks]).tolist())
+    return b"".join(chunks), bounds
 
 
 def format_column(series: pd.Series) -> list[str]:
@@ -229,6 +252,7 @@ class RenderedTables:
     csv: dict[str, bytes]
     parquet: dict[str, bytes]
     schemas: dict[str, dict]
+    csv_parts: dict[str, tuple[int, ...]]  # where each CSV's header and documents end (csv_by_document)
 
     @cached_property
     def hashes(self) -> dict[str, str]:
@@ -241,14 +265,14 @@ class RenderedTables:
 
 def render_tables(content: PackageContent) -> RenderedTables:
     present = [t for t in TABLES if t in content.tables]
-    frames, csvs, parquets, schemas = {}, {}, {}, {}
+    frames, csvs, parquets, schemas, parts = {}, {}, {}, {}, {}
     for table in present:
         schema = resource_schema(table)
         frame = frames[table] = sort_rows(table, content.tables[table])
-        csvs[table] = csv_bytes(frame, [f["name"] for f in schema["fields"]])
+        csvs[table], parts[table] = csv_by_document(frame, [f["name"] for f in schema["fields"]])
         parquets[table] = parquet_bytes(frame, schema)
         schemas[table] = schema
-    return RenderedTables(frames, csvs, parquets, schemas)
+    return RenderedTables(frames, csvs, parquets, schemas, parts)
 
 
 def build_descriptor(rendered: RenderedTables, sources: list[dict], version: str) -> dict:

@@ -28,7 +28,7 @@ def frictionless_report(package_dir: Path, workers: int = 1, parallel_from: int 
     except (OSError, ValueError, KeyError, TypeError):
         groups = []  # not a descriptor we can split: Frictionless reports what is wrong with it
     if len(groups) < 2:
-        return _report_dict(frictionless.validate(str(path)))
+        return report_dict(frictionless.validate(str(path)))
     from dagster_project.core.per_document import run_jobs
 
     parts = run_jobs(_validate_group, [(group, str(package_dir)) for group in groups], workers, min_jobs=2)
@@ -58,10 +58,10 @@ def _resource_groups(descriptor: dict, workers: int, parallel_from: int) -> list
 
 def _validate_group(job: tuple[dict, str]) -> dict:
     descriptor, basepath = job
-    return _report_dict(frictionless.Package(descriptor, basepath=basepath).validate())
+    return report_dict(frictionless.Package(descriptor, basepath=basepath).validate())
 
 
-def _report_dict(report) -> dict:
+def report_dict(report) -> dict:
     errors = [
         {"resource": task.name, "type": e.type, "row": getattr(e, "row_number", None),
          "field": getattr(e, "field_name", None), "note": e.note}

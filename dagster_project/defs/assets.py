@@ -13,6 +13,7 @@ round trip) would otherwise outweigh the extraction itself on a large corpus.
 
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import dagster as dg
 
@@ -23,6 +24,7 @@ from dagster_project.core.assemble import (
     publish_package,
 )
 from dagster_project.core.extraction import ROW_TABLES
+from dagster_project.core.fragment_check import KnownValidParts
 from dagster_project.core.incremental import source_stamp
 from dagster_project.core.per_document import DocumentJob, process_one, run_jobs
 from dagster_project.core.sources import scan_sources
@@ -136,6 +138,7 @@ def table_metadata(validation: TableValidation) -> dict:
 def data_package(
     context: dg.AssetExecutionContext,
     gwr: GwrSettings,
+    io_manager: StoreParam,
     documents: DocumentsTable,
     indicators: TableAndProblems,
     targets: TableAndProblems,
@@ -146,7 +149,9 @@ def data_package(
     tables = {"indicators": indicators, "targets": targets, "glossary": glossary, "projects": projects}
     problems = [p for t in ROW_TABLES for p in tables[t][1]]
     content = package_content(documents, {t: tables[t][0] for t in ROW_TABLES}, problems)
-    result = publish_package(gwr.out_path, content)
+    # Frictionless reads again only the documents' rows it has not seen in a clean package.
+    known_valid = KnownValidParts(Path(io_manager.base_dir) / "data_package.known-valid-parts")
+    result = publish_package(gwr.out_path, content, known_valid)
     rows = {name: len(frame) for name, frame in content.tables.items()}
     rejected = {name: summary["rejected"] for name, summary in content.report["pandera"].items()}
     context.add_output_metadata(

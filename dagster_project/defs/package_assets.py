@@ -68,6 +68,8 @@ def package_metadata(result: dict) -> dict:
         "changes": dg.MetadataValue.md("\n".join(changes)),
         "changelog_entry": dg.MetadataValue.md(result["changelog_entry"] or f"unchanged: still {release['version']}"),
         "zip": result["zip"],
+        # document parts of the row tables Frictionless read ("all": the whole package)
+        "frictionless_parts_read": str(result["frictionless_parts_read"]),
         "files": result["files"],
         "package_bytes": result["bytes"],
     }

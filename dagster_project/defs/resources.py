@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.core.sources import DEFAULT_MAX_BYTES
+from dagster_project.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _CODE_DIRS = (REPO_ROOT / "dagster_project" / "core", REPO_ROOT / "schemas")
 
 
