@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from dagster_project.core.package import (
 from dagster_project.core.package_docs import PackageFacts, index_html, readme
 from dagster_project.core.per_document import default_workers
 from dagster_project.core.publish import publish
-from dagster_project.core.validation import TableValidation, validate_table
+from dagster_project.core.validation import TableValidation, validate_by_document, validate_table
 from dagster_project.core.versioning import (
     INITIAL_VERSION,
     Snapshot,
@@ -67,18 +68,34 @@ def documents_table(ordered: list[DocumentResult]) -> DocumentsTable:
 
 
 def row_table(
-    table: str, found: list[tuple[str, ExtractedRows]], docs: DocumentsTable
+    table: str,
+    found: list[tuple[str, ExtractedRows]],
+    docs: DocumentsTable,
+    inputs: dict[str, str] | None = None,
+    previous: TableValidation | None = None,
 ) -> tuple[TableValidation, list[str]]:
-    """All documents' rows of one table (in doc_id order), validated; plus the extraction problems met."""
-    rows = [row for _, extracted in found for row in extracted.rows]
+    """All documents' rows of one table (in doc_id order), validated; plus the extraction
+    problems met. Documents whose rows `previous` validated from the same `inputs` keep
+    that outcome (core/validation.py `validate_by_document`)."""
+    rows = [(key, extracted.rows) for key, extracted in found]
     problems = [f"{key}: {p}" for key, extracted in found for p in extracted.problems]
-    return validate_table(table, rows, docs.texts, docs.plan_years), problems
+    return validate_by_document(table, rows, docs.texts, docs.plan_years, inputs or {}, previous), problems
+
+
+def document_inputs(document: DocumentResult, code_version: str) -> str:
+    """What a document's rows are made from: its source file, how it was read, and the code."""
+    source = ("doc_id", "source_path", "sha256", "bytes", "status", "error")
+    fields = [code_version, *(document.row.get(k) for k in source)]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
 
 
 def combined_tables(
     per_document: Mapping[str, DocumentExtract],
+    code_version: str = "",
+    previous: Mapping[str, TableValidation] | None = None,
 ) -> tuple[DocumentsTable, dict[str, tuple[TableValidation, list[str]]]]:
-    """Every table over all documents, reading each stored document once."""
+    """Every table over all documents, reading each stored document once. With the code
+    version and the previous build's tables, unchanged documents' rows are not validated again."""
     documents: list[DocumentResult] = []
     found: dict[str, list[tuple[str, ExtractedRows]]] = {t: [] for t in ROW_TABLES}
     for key in sorted(per_document):
@@ -87,7 +104,9 @@ def combined_tables(
         for table in ROW_TABLES:
             found[table].append((key, extract.tables[table]))
     docs = documents_table(documents)
-    return docs, {table: row_table(table, found[table], docs) for table in ROW_TABLES}
+    inputs = {d.row["doc_id"]: document_inputs(d, code_version) for d in documents} if code_version else {}
+    previous = previous or {}
+    return docs, {table: row_table(table, found[table], docs, inputs, previous.get(table)) for table in ROW_TABLES}
 
 
 def validation_report(docs: DocumentsTable, tables: dict[str, TableValidation], problems: list[str]) -> dict:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -21,6 +22,8 @@ class TableValidation:
     kept: pd.DataFrame
     rejected: list[dict] = field(default_factory=list)
     table_errors: list[dict] = field(default_factory=list)  # failures not tied to a row
+    # per document, what its rows were made from (validate_by_document reuses their outcome)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -44,6 +47,67 @@ def validate_table(table: str, rows: list[dict], texts: dict[str, str], plan_yea
     """Check rows against the schema and cross-column rules; failing rows are left out."""
     frame = to_frame(rows, load_table_schema(table))
     return validate_frame(table, frame, schema_for(table, texts, plan_years))
+
+
+def validate_by_document(
+    table: str,
+    rows_by_document: list[tuple[str, list[dict]]],
+    texts: dict[str, str],
+    plan_years: dict[str, int],
+    inputs: dict[str, str],
+    previous: TableValidation | None = None,
+) -> TableValidation:
+    """`validate_table` of every document's rows, in this order; a document whose rows
+    `previous` validated from the same inputs keeps its outcome there instead.
+
+    Every rule is about one row and its own document, except uniqueness: when a key is
+    missing or found twice among all the rows, or anything else does not add up, all rows
+    are validated again, so the outcome is always the one validating all rows gives.
+    """
+    old = getattr(previous, "inputs", None) or {}
+    reused = {doc for doc, _ in rows_by_document if doc in old and old[doc] == inputs.get(doc)}
+    if previous is not None and reused and _keys_unique(table, rows_by_document):
+        fresh_rows = [row for doc, rows in rows_by_document if doc not in reused for row in rows]
+        combined = _combine(previous, reused, validate_table(table, fresh_rows, texts, plan_years), rows_by_document)
+        if combined is not None:
+            return replace(combined, inputs=dict(inputs))
+    all_rows = [row for _, rows in rows_by_document for row in rows]
+    return replace(validate_table(table, all_rows, texts, plan_years), inputs=dict(inputs))
+
+
+def _keys_unique(table: str, rows_by_document: list[tuple[str, list[dict]]]) -> bool:
+    """Every row names its own document, and no key (primary key, unique field) is missing
+    or repeated across all rows."""
+    if any(row.get("doc_id") != doc for doc, rows in rows_by_document for row in rows):
+        return False
+    schema = load_table_schema(table)
+    keys = {tuple(schema.get("primaryKey") or ())}
+    keys |= {(f["name"],) for f in schema["fields"] if f.get("constraints", {}).get("unique")}
+    for fields in filter(None, keys):
+        columns = [[row.get(f) for _, rows in rows_by_document for row in rows] for f in fields]
+        if any(None in column or "" in column for column in columns):
+            return False
+        values = columns[0] if len(fields) == 1 else list(zip(*columns, strict=True))
+        if len(set(values)) != len(values):
+            return False
+    return True
+
+
+def _combine(
+    previous: TableValidation, reused: set[str], fresh: TableValidation, rows_by_document: list[tuple[str, list[dict]]]
+) -> TableValidation | None:
+    """The reused documents' outcome from `previous` and the rest from `fresh`, in document order."""
+    if previous.table_errors or fresh.table_errors:
+        return None
+    kept_before = previous.kept[previous.kept["doc_id"].isin(reused)]
+    rejected_before = [r for r in previous.rejected if r["doc_id"] in reused]
+    if len(kept_before) + len(rejected_before) != sum(len(rows) for doc, rows in rows_by_document if doc in reused):
+        return None  # not the rows validated before
+    position = {doc: i for i, (doc, _) in enumerate(rows_by_document)}
+    kept = pd.concat([kept_before, fresh.kept], ignore_index=True)
+    order = np.argsort(kept["doc_id"].map(position).to_numpy(dtype=np.int64), kind="stable")
+    rejected = sorted(rejected_before + fresh.rejected, key=lambda r: position[r["doc_id"]])  # stable
+    return TableValidation(fresh.table, kept.iloc[order].reset_index(drop=True), rejected)
 
 
 def validate_frame(table: str, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> TableValidation:

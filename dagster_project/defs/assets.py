@@ -12,6 +12,7 @@ round trip) would otherwise outweigh the extraction itself on a large corpus.
 """
 
 import os
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -108,10 +109,13 @@ TABLE_DESCRIPTIONS = {
     },
     check_specs=[pandera_check_spec(t) for t in TABLE_DESCRIPTIONS],
 )
-def tables(per_document: Mapping) -> Iterator:
+def tables(per_document: Mapping, io_manager: StoreParam) -> Iterator:
     """The five tables over all documents (one step, so each stored document is read once),
     each with its Pandera check."""
-    documents, row_tables = combined_tables(per_document)
+    # This step's own last outputs: documents whose rows were validated from the same
+    # inputs keep that outcome (core/validation.py validate_by_document).
+    previous = {t: _last_output(io_manager, f"{t}_table") for t in ROW_TABLES}
+    documents, row_tables = combined_tables(per_document, CODE_VERSION, {t: v for t, v in previous.items() if v})
     quarantined = {"quarantined": len(documents.quarantined)}
     yield dg.Output(documents, output_name="documents_table", metadata=table_metadata(documents.validation) | quarantined)
     yield pandera_result("documents", documents.validation)
@@ -119,6 +123,14 @@ def tables(per_document: Mapping) -> Iterator:
         metadata = table_metadata(validation) | {"extraction_problems": len(problems)}
         yield dg.Output((validation, problems), output_name=f"{table}_table", metadata=metadata)
         yield pandera_result(table, validation)
+
+
+def _last_output(io_manager: PartitionPickleIOManager, asset: str) -> TableValidation | None:
+    try:
+        validation, _problems = io_manager.load_value(dg.AssetKey(asset), None)
+    except (OSError, ValueError, TypeError, EOFError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None  # none, or not readable by this code: everything is validated
+    return validation if isinstance(validation, TableValidation) else None
 
 
 def table_metadata(validation: TableValidation) -> dict:
