@@ -43,8 +43,8 @@ def staged(content: PackageContent, folder: Path):
 
 def known_parts(content: PackageContent, folder: Path) -> set[str]:
     """The parts a clean build of `content` leaves known valid (the whole package read)."""
-    descriptor, rendered = staged(content, folder)
-    first = validate_staged(folder, descriptor, rendered, known=set())
+    _, rendered = staged(content, folder)
+    first = validate_staged(folder, rendered, known=set())
     assert first.report["valid"] and first.parts_read is None and first.valid_parts
     return first.valid_parts
 
@@ -63,8 +63,8 @@ def with_changed_document(content: PackageContent, table: str, edit) -> tuple[Pa
 
 def test_nothing_changed_reads_no_part_and_reports_as_the_whole_package(content, tmp_path):
     known = known_parts(content, tmp_path / "first")
-    descriptor, rendered = staged(content, tmp_path / "again")
-    again = validate_staged(tmp_path / "again", descriptor, rendered, known)
+    _, rendered = staged(content, tmp_path / "again")
+    again = validate_staged(tmp_path / "again", rendered, known)
     assert again.parts_read == 0
     assert again.report == frictionless_report(tmp_path / "again")
     assert again.valid_parts == known
@@ -79,8 +79,8 @@ def test_a_changed_document_is_read_again_and_only_it(content, tmp_path):
         return rows
 
     changed, _ = with_changed_document(content, "indicators", longer_quote)
-    descriptor, rendered = staged(changed, tmp_path / "changed")
-    result = validate_staged(tmp_path / "changed", descriptor, rendered, known)
+    _, rendered = staged(changed, tmp_path / "changed")
+    result = validate_staged(tmp_path / "changed", rendered, known)
     assert result.parts_read == 1
     assert result.report == frictionless_report(tmp_path / "changed")
     assert result.report["valid"] and result.valid_parts - known
@@ -110,8 +110,8 @@ def first_row_id_of_the_table(table: str):
 def test_a_broken_part_gets_the_report_of_the_whole_package(content, tmp_path, table, edit, error):
     known = known_parts(content, tmp_path / "first")
     broken, _ = with_changed_document(content, table, lambda rows: edit(rows, content.tables[table]))
-    descriptor, rendered = staged(broken, tmp_path / "broken")
-    result = validate_staged(tmp_path / "broken", descriptor, rendered, known)
+    _, rendered = staged(broken, tmp_path / "broken")
+    result = validate_staged(tmp_path / "broken", rendered, known)
     whole = frictionless_report(tmp_path / "broken")
     assert not whole["valid"] and error in {e["type"] for e in whole["errors"]}
     assert result.report == whole and result.parts_read is None and result.valid_parts == set()
@@ -119,12 +119,56 @@ def test_a_broken_part_gets_the_report_of_the_whole_package(content, tmp_path, t
 
 def test_a_table_file_changed_on_disk_is_caught_by_its_declared_hash(content, tmp_path):
     known = known_parts(content, tmp_path / "first")
-    descriptor, rendered = staged(content, tmp_path / "tampered")
+    _, rendered = staged(content, tmp_path / "tampered")
     path = tmp_path / "tampered" / "data" / "targets.csv"
     path.write_bytes(path.read_bytes().replace(b"%", b"%%", 1))
-    result = validate_staged(tmp_path / "tampered", descriptor, rendered, known)
+    result = validate_staged(tmp_path / "tampered", rendered, known)
     assert not result.report["valid"] and result.report == frictionless_report(tmp_path / "tampered")
     assert result.parts_read is None
+
+
+def test_a_dialect_other_than_plain_csv_gets_the_whole_package_read(content, tmp_path):
+    """Cells like `# 'a'#` in the first lines make csv.Sniffer choose skipinitialspace, so
+    Frictionless reads ` ZZZ` and `ZZZ` as the same id while the rendered frame does not:
+    a shortcut through the whole-column guards would miss the repeated key."""
+
+    def edit(ids: dict[str, str]) -> PackageContent:
+        frame = content.tables["indicators"].copy()
+        first_doc = min(frame["doc_id"].unique())
+        for i in frame.index[frame["doc_id"] == first_doc][:3]:
+            frame.loc[i, "qualifier"] = "# 'a'#"
+        for doc, new_id in ids.items():
+            frame.loc[frame.index[frame["doc_id"] == doc][0], "id"] = new_id
+        return PackageContent({**content.tables, "indicators": frame}, content.texts, content.sources, content.report)
+
+    docs = sorted(content.tables["indicators"]["doc_id"].unique())
+    known = known_parts(edit({docs[-2]: " ZZZ"}), tmp_path / "first")
+    _, rendered = staged(edit({docs[-2]: " ZZZ", docs[-1]: "ZZZ"}), tmp_path / "second")
+    result = validate_staged(tmp_path / "second", rendered, known)
+    whole = frictionless_report(tmp_path / "second")
+    assert not whole["valid"] and "primary-key" in {e["type"] for e in whole["errors"]}
+    assert result.report == whole and result.parts_read is None
+
+
+def test_the_descriptor_on_disk_is_the_one_checked(content, tmp_path):
+    """A stricter constraint in the written datapackage.json, or package metadata
+    Frictionless refuses to load: the report is the whole package's, never an exception."""
+    known = known_parts(content, tmp_path / "first")
+    _, rendered = staged(content, tmp_path / "stricter")
+    path = tmp_path / "stricter" / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "indicators")["schema"]["fields"][2]["constraints"] = {
+        "maxLength": 1
+    }
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    result = validate_staged(tmp_path / "stricter", rendered, known)
+    assert not result.report["valid"] and result.report == frictionless_report(tmp_path / "stricter")
+
+    _, rendered = staged(content, tmp_path / "refused")
+    path = tmp_path / "refused" / "datapackage.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")) | {"keywords": "not-a-list"}))
+    result = validate_staged(tmp_path / "refused", rendered, known)
+    assert not result.report["valid"] and result.report == frictionless_report(tmp_path / "refused")
 
 
 def test_known_parts_survive_only_a_clean_save(tmp_path):

@@ -101,3 +101,20 @@ def test_a_previous_outcome_of_other_rows_is_not_reused():
     )
     again = validate_by_document("projects", documents, texts, plan_years, inputs, previous)
     assert_same_outcome(again, outcome_of_every_row("projects", documents, texts, plan_years))
+
+
+def test_a_rejection_for_a_repeated_key_is_never_reused():
+    """Build 1: two documents share an id, so both rows are rejected. Build 2: one of them
+    changed and the clash is gone, so the unchanged document's row must be kept now."""
+    rows, texts, plan_years = seed_documents()
+    before = by_document(rows, "indicators")
+    before[1][1][0]["id"] = before[0][1][0]["id"]
+    inputs = {doc: f"v1-{doc}" for doc, _ in before}
+    previous = validate_by_document("indicators", before, texts, plan_years, inputs)
+    assert len(previous.rejected) == 2
+
+    after = by_document(rows, "indicators")  # document 1 as extracted: no clash
+    again = validate_by_document("indicators", after, texts, plan_years, inputs | {after[1][0]: "v2"}, previous)
+    expected = outcome_of_every_row("indicators", after, texts, plan_years)
+    assert expected.rejected == []
+    assert_same_outcome(again, expected)

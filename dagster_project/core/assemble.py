@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import pandera
+
 from dagster_project.core.bundle import package_files, write_bundle, zip_name
 from dagster_project.core.documents import DocumentResult
 from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, ExtractedRows
@@ -83,9 +86,10 @@ def row_table(
 
 
 def document_inputs(document: DocumentResult, code_version: str) -> str:
-    """What a document's rows are made from: its source file, how it was read, and the code."""
+    """What a document's rows and their validation come from: its source file, how it was
+    read, the code, and the libraries that validate them."""
     source = ("doc_id", "source_path", "sha256", "bytes", "status", "error")
-    fields = [code_version, *(document.row.get(k) for k in source)]
+    fields = [code_version, pd.__version__, pandera.__version__, *(document.row.get(k) for k in source)]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
 
 
@@ -150,7 +154,7 @@ def publish_package(out: Path, content: PackageContent, known_valid: KnownValidP
         release = plan_release(previous, Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report))
         descriptor = build_descriptor(rendered, content.sources, release.version)
         write_package(staged, rendered, content, descriptor)
-        checked = validate_staged(staged, descriptor, rendered, known, workers=default_workers())
+        checked = validate_staged(staged, rendered, known, workers=default_workers())
         frictionless = checked.report
         valid_parts.update(checked.valid_parts)
         write_file(staged / "reports" / "validation.json", json_bytes(content.report | {"frictionless": frictionless}))

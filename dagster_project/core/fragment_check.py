@@ -21,7 +21,9 @@ whole package; and the clean report is the one Frictionless gives a clean packag
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -65,17 +67,20 @@ class StagedValidation:
     parts_read: int | None  # document parts Frictionless read; None when it read the whole package
 
 
-def validate_staged(
-    staged: Path, descriptor: dict, rendered: RenderedTables, known: set[str], workers: int = 1
-) -> StagedValidation:
-    """Frictionless on the package staged in `staged`, reading only parts not in `known`
-    when that is safe (see the module's docstring)."""
-    digests = part_digests(descriptor, rendered)
+def validate_staged(staged: Path, rendered: RenderedTables, known: set[str], workers: int = 1) -> StagedValidation:
+    """Frictionless on the package staged in `staged` (its datapackage.json, whose row
+    tables `rendered` holds), reading only parts not in `known` when that is safe (see
+    the module's docstring)."""
+    try:
+        descriptor = json.loads((staged / "datapackage.json").read_text(encoding="utf-8"))
+        digests = part_digests(descriptor, rendered)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        descriptor, digests = None, {}  # Frictionless says what is wrong with it
     every = {digest for parts in digests.values() for digest, _, _ in parts}
     new = {table: [(a, b) for digest, a, b in parts if digest not in known] for table, parts in digests.items()}
     new_bytes = sum(b - a for spans in new.values() for a, b in spans)
     total = sum(len(rendered.csv[t]) for t in digests)
-    if known and new_bytes <= REUSE_UP_TO * total and whole_table_guards(descriptor, rendered):
+    if known and digests and new_bytes <= REUSE_UP_TO * total and whole_table_guards(descriptor, rendered):
         report = _validate_new_parts(staged, descriptor, rendered, new)
         if report is not None:
             return StagedValidation(report, every, sum(map(len, new.values())))
@@ -121,9 +126,16 @@ def part_digests(descriptor: dict, rendered: RenderedTables) -> dict[str, list[t
 def whole_table_guards(descriptor: dict, rendered: RenderedTables) -> bool:
     """No key value twice in a table and every foreign key found, over whole columns: what
     checking parts apart cannot see. Missing key values count as a failure (Frictionless
-    then reports them for the whole package)."""
+    then reports them for the whole package). The columns are the rendered frames', so
+    the file must be those bytes and be read as plain CSV."""
     for resource in _row_tables(descriptor, rendered):
-        schema, frame = resource["schema"], rendered.frames[resource["name"]]
+        table = resource["name"]
+        data = rendered.csv[table]
+        if resource.get("bytes") != len(data) or resource.get("hash") != f"sha256:{hashlib.sha256(data).hexdigest()}":
+            return False
+        if not _sniffed_plain(data, _lead_end(data, rendered.csv_parts[table])):
+            return False
+        schema, frame = resource["schema"], rendered.frames[table]
         keys = [schema.get("primaryKey") or []]
         keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
         for fields in filter(None, keys):
@@ -137,6 +149,18 @@ def whole_table_guards(descriptor: dict, rendered: RenderedTables) -> bool:
             if not set(frame[fk["fields"]].itertuples(index=False, name=None)) <= found:
                 return False
     return True
+
+
+def _sniffed_plain(data: bytes, lead: int) -> bool:
+    """Whether Frictionless reads this CSV with the plain dialect (`,`, no space skipped
+    after it, no escape character): its CSV parser sniffs the dialect from the first lines
+    with `csv.Sniffer`, as below; another dialect could read two different values alike."""
+    sample = io.StringIO(data[:lead].decode("utf-8"), newline="").readlines()[:SAMPLE_SIZE]
+    try:
+        sniffed = csv.Sniffer().sniff("".join(sample), ",\t;|")
+    except csv.Error:
+        return True  # Frictionless then reads it as csv.excel: plain
+    return sniffed.delimiter == "," and not sniffed.skipinitialspace and sniffed.escapechar is None
 
 
 def _validate_new_parts(staged: Path, descriptor: dict, rendered: RenderedTables, new: dict) -> dict | None:
@@ -162,6 +186,8 @@ def _validate_new_parts(staged: Path, descriptor: dict, rendered: RenderedTables
         report = report_dict(
             frictionless.Package(descriptor | {"resources": resources}, basepath=str(staged)).validate()
         )
+    except frictionless.FrictionlessException:
+        return None  # a descriptor it refuses: the whole package is validated, for the report
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
     if not report["valid"]:

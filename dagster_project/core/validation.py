@@ -66,13 +66,16 @@ def validate_by_document(
     """
     old = getattr(previous, "inputs", None) or {}
     reused = {doc for doc, _ in rows_by_document if doc in old and old[doc] == inputs.get(doc)}
-    if previous is not None and reused and _keys_unique(table, rows_by_document):
+    unique = _keys_unique(table, rows_by_document)
+    if previous is not None and reused and unique:
         fresh_rows = [row for doc, rows in rows_by_document if doc not in reused for row in rows]
         combined = _combine(previous, reused, validate_table(table, fresh_rows, texts, plan_years), rows_by_document)
         if combined is not None:
             return replace(combined, inputs=dict(inputs))
     all_rows = [row for _, rows in rows_by_document for row in rows]
-    return replace(validate_table(table, all_rows, texts, plan_years), inputs=dict(inputs))
+    # With a key missing or repeated, a document's outcome depends on other documents'
+    # rows (both rows of a repeated key are rejected): nothing of it may be reused.
+    return replace(validate_table(table, all_rows, texts, plan_years), inputs=dict(inputs) if unique else {})
 
 
 def _keys_unique(table: str, rows_by_document: list[tuple[str, list[dict]]]) -> bool:
@@ -85,7 +88,8 @@ def _keys_unique(table: str, rows_by_document: list[tuple[str, list[dict]]]) -> 
     keys |= {(f["name"],) for f in schema["fields"] if f.get("constraints", {}).get("unique")}
     for fields in filter(None, keys):
         columns = [[row.get(f) for _, rows in rows_by_document for row in rows] for f in fields]
-        if any(None in column or "" in column for column in columns):
+        # a key cell that is missing (None, NaN, pd.NA, "") or of another type: no shortcut
+        if not all(type(v) is int or (type(v) is str and v) for column in columns for v in column):
             return False
         values = columns[0] if len(fields) == 1 else list(zip(*columns, strict=True))
         if len(set(values)) != len(values):
