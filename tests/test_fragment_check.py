@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from dagster_project.core.fragment_check import KnownValidParts, validate_staged
 from dagster_project.core.package import (
     PackageContent,
+    RenderedTables,
     build_descriptor,
     csv_by_document,
     csv_bytes,
@@ -32,18 +33,18 @@ def content(tmp_path_factory) -> PackageContent:
     return content_of(built_package(tmp_path_factory))
 
 
-def staged(content: PackageContent, folder: Path):
-    """The package of `content` written into `folder`, as publishing stages it."""
+def staged(content: PackageContent, folder: Path) -> RenderedTables:
+    """The package of `content` written into `folder`, as publishing stages it; its tables."""
     rendered = render_tables(content)
     descriptor = build_descriptor(rendered, content.sources, "1.0.0")
     folder.mkdir()
     write_package(folder, rendered, content, descriptor)
-    return descriptor, rendered
+    return rendered
 
 
 def known_parts(content: PackageContent, folder: Path) -> set[str]:
     """The parts a clean build of `content` leaves known valid (the whole package read)."""
-    _, rendered = staged(content, folder)
+    rendered = staged(content, folder)
     first = validate_staged(folder, rendered, known=set())
     assert first.report["valid"] and first.parts_read is None and first.valid_parts
     return first.valid_parts
@@ -63,7 +64,7 @@ def with_changed_document(content: PackageContent, table: str, edit) -> tuple[Pa
 
 def test_nothing_changed_reads_no_part_and_reports_as_the_whole_package(content, tmp_path):
     known = known_parts(content, tmp_path / "first")
-    _, rendered = staged(content, tmp_path / "again")
+    rendered = staged(content, tmp_path / "again")
     again = validate_staged(tmp_path / "again", rendered, known)
     assert again.parts_read == 0
     assert again.report == frictionless_report(tmp_path / "again")
@@ -79,7 +80,7 @@ def test_a_changed_document_is_read_again_and_only_it(content, tmp_path):
         return rows
 
     changed, _ = with_changed_document(content, "indicators", longer_quote)
-    _, rendered = staged(changed, tmp_path / "changed")
+    rendered = staged(changed, tmp_path / "changed")
     result = validate_staged(tmp_path / "changed", rendered, known)
     assert result.parts_read == 1
     assert result.report == frictionless_report(tmp_path / "changed")
@@ -110,7 +111,7 @@ def first_row_id_of_the_table(table: str):
 def test_a_broken_part_gets_the_report_of_the_whole_package(content, tmp_path, table, edit, error):
     known = known_parts(content, tmp_path / "first")
     broken, _ = with_changed_document(content, table, lambda rows: edit(rows, content.tables[table]))
-    _, rendered = staged(broken, tmp_path / "broken")
+    rendered = staged(broken, tmp_path / "broken")
     result = validate_staged(tmp_path / "broken", rendered, known)
     whole = frictionless_report(tmp_path / "broken")
     assert not whole["valid"] and error in {e["type"] for e in whole["errors"]}
@@ -119,7 +120,7 @@ def test_a_broken_part_gets_the_report_of_the_whole_package(content, tmp_path, t
 
 def test_a_table_file_changed_on_disk_is_caught_by_its_declared_hash(content, tmp_path):
     known = known_parts(content, tmp_path / "first")
-    _, rendered = staged(content, tmp_path / "tampered")
+    rendered = staged(content, tmp_path / "tampered")
     path = tmp_path / "tampered" / "data" / "targets.csv"
     path.write_bytes(path.read_bytes().replace(b"%", b"%%", 1))
     result = validate_staged(tmp_path / "tampered", rendered, known)
@@ -143,7 +144,7 @@ def test_a_dialect_other_than_plain_csv_gets_the_whole_package_read(content, tmp
 
     docs = sorted(content.tables["indicators"]["doc_id"].unique())
     known = known_parts(edit({docs[-2]: " ZZZ"}), tmp_path / "first")
-    _, rendered = staged(edit({docs[-2]: " ZZZ", docs[-1]: "ZZZ"}), tmp_path / "second")
+    rendered = staged(edit({docs[-2]: " ZZZ", docs[-1]: "ZZZ"}), tmp_path / "second")
     result = validate_staged(tmp_path / "second", rendered, known)
     whole = frictionless_report(tmp_path / "second")
     assert not whole["valid"] and "primary-key" in {e["type"] for e in whole["errors"]}
@@ -154,7 +155,7 @@ def test_the_descriptor_on_disk_is_the_one_checked(content, tmp_path):
     """A stricter constraint in the written datapackage.json, or package metadata
     Frictionless refuses to load: the report is the whole package's, never an exception."""
     known = known_parts(content, tmp_path / "first")
-    _, rendered = staged(content, tmp_path / "stricter")
+    rendered = staged(content, tmp_path / "stricter")
     path = tmp_path / "stricter" / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     next(r for r in descriptor["resources"] if r["name"] == "indicators")["schema"]["fields"][2]["constraints"] = {
@@ -164,7 +165,7 @@ def test_the_descriptor_on_disk_is_the_one_checked(content, tmp_path):
     result = validate_staged(tmp_path / "stricter", rendered, known)
     assert not result.report["valid"] and result.report == frictionless_report(tmp_path / "stricter")
 
-    _, rendered = staged(content, tmp_path / "refused")
+    rendered = staged(content, tmp_path / "refused")
     path = tmp_path / "refused" / "datapackage.json"
     path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")) | {"keywords": "not-a-list"}))
     result = validate_staged(tmp_path / "refused", rendered, known)

@@ -184,3 +184,19 @@ def test_rules_reject_the_rows_the_row_by_row_rules_rejected(table, data):
     assert new.rejected == old.rejected
     assert new.table_errors == old.table_errors
     pd.testing.assert_frame_equal(new.kept, old.kept)
+
+
+def test_unique_keys_are_the_primary_key_and_each_unique_field_once():
+    from dagster_project.core.table_schemas import unique_keys
+
+    descriptor = {
+        "primaryKey": ["a", "b"],
+        "fields": [
+            {"name": "a", "constraints": {"unique": True}},
+            {"name": "b"},
+            {"name": "c", "constraints": {"required": True}},
+        ],
+    }
+    assert unique_keys(descriptor) == [("a", "b"), ("a",)]
+    assert unique_keys({"primaryKey": ["a"], "fields": [{"name": "a", "constraints": {"unique": True}}]}) == [("a",)]
+    assert unique_keys({"fields": [{"name": "a"}]}) == []

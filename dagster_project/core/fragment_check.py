@@ -25,7 +25,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from itertools import pairwise
@@ -36,6 +35,8 @@ from frictionless.formats.csv.parser import SAMPLE_SIZE
 
 from dagster_project.core.package import RenderedTables
 from dagster_project.core.package_check import frictionless_report, report_dict
+from dagster_project.core.partition_store import write_atomically
+from dagster_project.core.table_schemas import unique_keys
 
 PARTS_DIR = ".frictionless-parts"  # inside the staged folder while checking; removed after
 REUSE_UP_TO = 0.5  # validate only the new parts when they are at most this share of the rows' bytes
@@ -54,10 +55,7 @@ class KnownValidParts:
             return set()  # none known: the package is validated whole
 
     def save(self, digests: set[str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
-        partial.write_text("".join(f"{d}\n" for d in sorted(digests)), encoding="ascii")
-        partial.replace(self.path)
+        write_atomically(self.path, "".join(f"{d}\n" for d in sorted(digests)).encode("ascii"))
 
 
 @dataclass(frozen=True)
@@ -131,14 +129,12 @@ def whole_table_guards(descriptor: dict, rendered: RenderedTables) -> bool:
     for resource in _row_tables(descriptor, rendered):
         table = resource["name"]
         data = rendered.csv[table]
-        if resource.get("bytes") != len(data) or resource.get("hash") != f"sha256:{hashlib.sha256(data).hexdigest()}":
+        if (resource.get("bytes"), resource.get("hash")) != (len(data), f"sha256:{rendered.hashes[resource['path']]}"):
             return False
         if not _sniffed_plain(data, _lead_end(data, rendered.csv_parts[table])):
             return False
         schema, frame = resource["schema"], rendered.frames[table]
-        keys = [schema.get("primaryKey") or []]
-        keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
-        for fields in filter(None, keys):
+        for fields in map(list, unique_keys(schema)):
             if frame[fields].isna().any(axis=None) or frame.duplicated(subset=fields).any():
                 return False
         for fk in schema.get("foreignKeys", []):

@@ -38,6 +38,14 @@ class Kept:
     stamp: str
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside `path`, then rename over it: a reader sees the old bytes or the new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f"{path.suffix}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 @dataclass(frozen=True)
 class PartitionStore:
     base_dir: str
@@ -47,13 +55,6 @@ class PartitionStore:
 
     def record_path(self, asset: AssetPath, partition: str) -> Path:
         return self.path(asset, partition).with_suffix(".json")
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
 
     def load(self, asset: AssetPath, partition: str | None):
         return pickle.loads(self.path(asset, partition).read_bytes())
@@ -81,7 +82,7 @@ class PartitionStore:
 
     def store(self, asset: AssetPath, partition: str | None, value) -> None:
         if partition is None:
-            self._write(self.path(asset, None), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(self.path(asset, None), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             return
         if isinstance(value, Kept):
             if self.current_record(asset, partition, value.stamp) is None:
@@ -91,10 +92,10 @@ class PartitionStore:
         # The record goes first and comes back last, so a half-written partition has none.
         record_path.unlink(missing_ok=True)
         data = value.value if isinstance(value, Stamped) else value
-        self._write(self.path(asset, partition), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(self.path(asset, partition), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         if isinstance(value, Stamped):
             record = {"stamp": value.stamp, "meta": value.meta}
-            self._write(record_path, json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_atomically(record_path, json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def prune(self, asset: AssetPath, keep: Iterable[str]) -> int:
         """Delete the stored partitions not in `keep` (documents removed from the sources)."""

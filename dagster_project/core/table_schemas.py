@@ -39,6 +39,14 @@ def field_names(descriptor: dict) -> list[str]:
     return [f["name"] for f in descriptor["fields"]]
 
 
+def unique_keys(descriptor: dict) -> list[tuple[str, ...]]:
+    """The field sets whose values a table may hold only once: its primary key and every
+    field constrained unique."""
+    keys = [tuple(descriptor.get("primaryKey") or ())]
+    keys += [(f["name"],) for f in descriptor["fields"] if f.get("constraints", {}).get("unique")]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
 def to_frame(rows: list[dict], descriptor: dict) -> pd.DataFrame:
     """Rows as a DataFrame with exactly the schema's columns, in order, with nullable dtypes."""
     names = field_names(descriptor)

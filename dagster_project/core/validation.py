@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dagster_project.core.rules import cross_column_checks
-from dagster_project.core.table_schemas import load_table_schema, to_frame, to_pandera
+from dagster_project.core.table_schemas import load_table_schema, to_frame, to_pandera, unique_keys
 
 SAMPLE_SIZE = 10
 
@@ -83,10 +83,7 @@ def _keys_unique(table: str, rows_by_document: list[tuple[str, list[dict]]]) -> 
     or repeated across all rows."""
     if any(row.get("doc_id") != doc for doc, rows in rows_by_document for row in rows):
         return False
-    schema = load_table_schema(table)
-    keys = {tuple(schema.get("primaryKey") or ())}
-    keys |= {(f["name"],) for f in schema["fields"] if f.get("constraints", {}).get("unique")}
-    for fields in filter(None, keys):
+    for fields in unique_keys(load_table_schema(table)):
         columns = [[row.get(f) for _, rows in rows_by_document for row in rows] for f in fields]
         # a key cell that is missing (None, NaN, pd.NA, "") or of another type: no shortcut
         if not all(type(v) is int or (type(v) is str and v) for column in columns for v in column):
