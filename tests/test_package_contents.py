@@ -3,6 +3,7 @@ README and citation, checked against the files themselves."""
 
 import csv
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -273,6 +274,9 @@ def test_csv_bytes_equals_the_cell_by_cell_writer_on_the_built_tables(package, t
     frame = pd.read_parquet(package / "data" / f"{table}.parquet", dtype_backend="numpy_nullable")
     assert csv_bytes(frame, columns) == reference_csv_bytes(frame, columns)
     assert csv_bytes(frame, columns) == (package / "data" / f"{table}.csv").read_bytes()
+    # one record per row: versioning takes the row count from the frame (Snapshot.rows)
+    records = list(csv.reader(io.StringIO(csv_bytes(frame, columns).decode("utf-8"), newline="")))
+    assert len(records) - 1 == len(frame)
 
 
 @pytest.mark.parametrize("table", TABLES)

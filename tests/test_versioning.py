@@ -262,3 +262,13 @@ def test_diff_rows_on_a_large_table_with_one_document_changed():
     change = diff_rows("t", old, new, ["id"])
     assert change == reference_diff_rows("t", old, new, ["id"])
     assert (change.rows, change.added, change.removed, change.changed) == (1000, 1, 1, 49)
+
+
+def test_row_counts_the_writer_knows_give_the_release_counting_gives():
+    old = previous()
+    for rows in (ROWS, ROWS[:2], [*ROWS, ["c:1", "c", "4"]], [["a:1", "a", "9"], *ROWS[1:]]):
+        counted = plan_release(old, snapshot(rows=rows))
+        told = snapshot(rows=rows)
+        told = Snapshot(told.descriptor, told.tables, told.texts, told.report, {"facts": len(rows)})
+        assert plan_release(old, told) == counted
+        assert plan_release(None, told) == plan_release(None, snapshot(rows=rows))

@@ -46,6 +46,14 @@ class Snapshot:
     tables: dict[str, bytes]  # table resource name -> CSV bytes
     texts: dict[str, str]  # doc_id -> sha256 of the normalized text
     report: dict  # the validation report without its Frictionless part
+    # Rows per table when the writer knows them (one CSV record per row): counting them
+    # again means parsing every CSV, which cost more than the rest of a comparison.
+    rows: dict[str, int] | None = None
+
+    def row_count(self, table: str) -> int:
+        if self.rows is not None and table in self.rows:
+            return self.rows[table]
+        return _row_count(self.tables[table])
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,7 @@ def plan_release(previous: Previous | None, new: Snapshot) -> Release:
     """The version of `new` and why, given the package it replaces."""
     if previous is None or previous.version is None:
         reasons = ["first release"] if previous is None else ["the previous package had no MAJOR.MINOR.PATCH version"]
-        tables = [TableChange(t, _row_count(data), _row_count(data), 0, 0) for t, data in new.tables.items()]
+        tables = [TableChange(t, new.row_count(t), new.row_count(t), 0, 0) for t in new.tables]
         return Release(INITIAL_VERSION, None, "initial", tables, reasons)
     old = previous.snapshot
     found: dict[str, list[str]] = {level: [] for level in LEVELS}
@@ -159,11 +167,11 @@ def plan_release(previous: Previous | None, new: Snapshot) -> Release:
     for name in new.tables:
         new_schema = new_tables[name]["schema"]
         if name not in old.tables or name not in old_tables:
-            changes.append(TableChange(name, _row_count(new.tables[name]), _row_count(new.tables[name]), 0, 0))
+            changes.append(TableChange(name, new.row_count(name), new.row_count(name), 0, 0))
             continue
         old_schema = old_tables[name].get("schema", {})
         found["major"] += [f"{name}: {d}" for d in schema_differences(old_schema, new_schema)]
-        change = diff_rows(name, old.tables[name], new.tables[name], primary_key(new_schema))
+        change = diff_rows(name, old.tables[name], new.tables[name], primary_key(new_schema), new.row_count(name))
         changes.append(change)
         if change.added or change.removed:
             found["minor"].append(f"{name}: {change.added} rows added, {change.removed} removed")
@@ -214,9 +222,11 @@ def schema_differences(old: dict, new: dict) -> list[str]:
     return out
 
 
-def diff_rows(table: str, old_csv: bytes, new_csv: bytes, key: list[str]) -> TableChange:
+def diff_rows(table: str, old_csv: bytes, new_csv: bytes, key: list[str], rows: int | None = None) -> TableChange:
+    """Rows added, removed and changed (matched by `key`); `rows`, the new file's row count
+    when the caller knows it, saves reading an unchanged file."""
     if old_csv == new_csv:  # the usual case for most tables of a rebuild
-        return TableChange(table, _row_count(new_csv), 0, 0, 0)
+        return TableChange(table, _row_count(new_csv) if rows is None else rows, 0, 0, 0)
     old_records, new_records = _records(old_csv), _records(new_csv)
     if (change := _diff_lines(table, old_records, new_records, key)) is not None:
         return change
