@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera
 
-from dagster_project.core.bundle import package_files, write_bundle, zip_name
+from dagster_project.core.bundle import bundle_while_finishing, package_files, zip_name
 from dagster_project.core.documents import DocumentResult
 from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, ExtractedRows
 from dagster_project.core.fragment_check import KnownValidParts, validate_staged
@@ -36,6 +36,8 @@ from dagster_project.core.versioning import (
     release_entry,
     text_hashes,
 )
+
+VALIDATION_REPORT = "reports/validation.json"
 
 
 class PackageInvalidError(RuntimeError):
@@ -151,20 +153,18 @@ def publish_package(out: Path, content: PackageContent, known_valid: KnownValidP
         rendered = render_tables(content)
         previous = read_previous(out)
         probe = build_descriptor(rendered, content.sources, version=INITIAL_VERSION)
-        release = plan_release(previous, Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report))
+        rows = {table: len(frame) for table, frame in rendered.frames.items()}
+        snapshot = Snapshot(probe, rendered.csv, text_hashes(content.texts), content.report, rows)
+        release = plan_release(previous, snapshot)
         descriptor = build_descriptor(rendered, content.sources, release.version)
         write_package(staged, rendered, content, descriptor)
-        checked = validate_staged(staged, rendered, known, workers=default_workers())
-        frictionless = checked.report
-        valid_parts.update(checked.valid_parts)
-        write_file(staged / "reports" / "validation.json", json_bytes(content.report | {"frictionless": frictionless}))
-        if not frictionless["valid"]:
-            raise PackageInvalidError(f"Frictionless rejected the package: {frictionless['errors'][:5]}")
+        # Only a package Frictionless finds valid is published (below), so its README and
+        # landing page are written before that validation, and the zip compressed during it.
         facts = PackageFacts(
             version=release.version,
             descriptor=descriptor,
             tables=rendered.frames,
-            frictionless_valid=frictionless["valid"],
+            frictionless_valid=True,
             rejected={name: s["rejected"] for name, s in content.report.get("pandera", {}).items()},
             quarantined=content.report.get("quarantined", []),
             zip_name=zip_name(release.version),
@@ -172,7 +172,13 @@ def publish_package(out: Path, content: PackageContent, known_valid: KnownValidP
         write_file(staged / "README.md", readme(facts).encode("utf-8"))
         write_file(staged / "index.html", index_html(facts).encode("utf-8"))
         write_file(staged / "CHANGELOG.md", changelog(release, previous).encode("utf-8"))
-        write_bundle(staged, release.version)
+        with bundle_while_finishing(staged, release.version, unfinished=VALIDATION_REPORT):
+            checked = validate_staged(staged, rendered, known, workers=default_workers())
+            frictionless = checked.report
+            write_file(staged / VALIDATION_REPORT, json_bytes(content.report | {"frictionless": frictionless}))
+            if not frictionless["valid"]:
+                raise PackageInvalidError(f"Frictionless rejected the package: {frictionless['errors'][:5]}")
+        valid_parts.update(checked.valid_parts)
         files = package_files(staged)
         result.update(
             descriptor=descriptor,

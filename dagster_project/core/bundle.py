@@ -7,9 +7,12 @@ SHA256SUMS (`sha256sum -c` format) lists every other file, the zip included.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
 import zipfile
+from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -33,14 +36,19 @@ def _is_bundle(rel: str) -> bool:
     return rel == SUMS or ("/" not in rel and rel.startswith(f"{PACKAGE_NAME}-") and rel.endswith(".zip"))
 
 
-def zip_bytes(root: Path, version: str) -> bytes:
-    """A reproducible zip of the package folder under `<name>-<version>/`."""
+def zip_bytes(
+    root: Path, version: str, files: list[str] | None = None, before_reading: Callable[[str], None] | None = None
+) -> bytes:
+    """A reproducible zip of the package folder under `<name>-<version>/`: of `files`
+    (default: every file but the zip and SHA256SUMS); `before_reading(path)` is called
+    before each file is read."""
     prefix = zip_name(version).removesuffix(".zip") + "/"
+    files = [rel for rel in package_files(root) if not _is_bundle(rel)] if files is None else files
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for rel in package_files(root):
-            if _is_bundle(rel):
-                continue
+        for rel in files:
+            if before_reading is not None:
+                before_reading(rel)
             info = zipfile.ZipInfo(prefix + rel, date_time=ZIP_TIME)
             info.create_system = 3  # unix, so the permissions below are read as such
             info.external_attr = 0o100644 << 16
@@ -56,12 +64,55 @@ def sha256sums(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_bundle(root: Path, version: str) -> str:
-    """Add the zip and then SHA256SUMS to a finished package folder; returns the zip's name."""
-    name = zip_name(version)
-    (root / name).write_bytes(zip_bytes(root, version))
+class _Abandoned(Exception):
+    """The package will not be published: the zip being written is not needed."""
+
+
+@contextlib.contextmanager
+def bundle_while_finishing(root: Path, version: str, unfinished: str) -> Iterator[None]:
+    """Add the zip and then SHA256SUMS to the folder as it is when the block ends.
+
+    The zip is compressed in a thread while the block runs: every file but `unfinished`
+    must be final when the block starts, and the block may only rewrite `unfinished`, which
+    is read once the block has ended. Compression (zlib releases the GIL) so overlaps the
+    slow last step of a build, the Frictionless validation that writes the validation
+    report. If the block raises, the zip is abandoned and nothing is added. The bytes are
+    those `zip_bytes` gives the finished folder.
+    """
+    files = [rel for rel in package_files(root) if not _is_bundle(rel)]
+    if unfinished not in files:
+        raise ValueError(f"{unfinished} is not a file of {root}")
+    finished = threading.Event()
+    abandoned = False
+    outcome: dict = {}
+
+    def wait_for_unfinished(rel: str) -> None:
+        if rel == unfinished:
+            finished.wait()
+            if abandoned:
+                raise _Abandoned
+
+    def compress() -> None:
+        try:
+            outcome["zip"] = zip_bytes(root, version, files, wait_for_unfinished)
+        except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=compress, name="package-zip", daemon=True)
+    worker.start()
+    try:
+        yield
+    except BaseException:
+        abandoned = True
+        finished.set()
+        worker.join()
+        raise
+    finished.set()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    (root / zip_name(version)).write_bytes(outcome["zip"])
     (root / SUMS).write_text(sha256sums(root), encoding="utf-8")
-    return name
 
 
 def bundle_problems(root: Path) -> list[str]:
