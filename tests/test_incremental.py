@@ -211,17 +211,44 @@ def test_the_gwr_command_module_does_not_import_dagster():
     assert result.stdout.strip() == "[]"
 
 
-def stored_values(store: Path) -> dict:
-    """Every stored document as plain values: its row, text, offset map and rows per table."""
+def test_a_stored_document_keeps_its_text_and_rows_but_not_the_offset_map():
+    """The rows are extracted with the offset map (each gets its raw span); what is stored
+    for the later steps is the text without the map, which was most of its bytes."""
     import pickle
+
+    from dagster_project.core.documents import read_document
+    from dagster_project.core.extraction import ROW_TABLES, DocumentExtract, extract_table
+    from dagster_project.core.per_document import extract_document
+    from dagster_project.core.sources import read_source, scan_sources
+
+    source = scan_sources(SEEDS)[0]
+    result = read_document(source, read_source(SEEDS, source))
+    extract = extract_document(result)
+    kept = extract.document.normalized
+    assert (kept.text, kept.flags, kept.corrupt_spans) == (result.normalized.text, result.normalized.flags,
+                                                           result.normalized.corrupt_spans)  # fmt: skip
+    assert not hasattr(kept, "raw_span") and extract.document.row == result.row
+    for table in ROW_TABLES:
+        assert extract.tables[table].rows == extract_table(table, result.normalized, result.context)[0]
+    assert any(row["raw_end"] > row["raw_start"] for row in extract.tables["indicators"].rows)
+    with_map = DocumentExtract(result, extract.tables)
+    assert len(pickle.dumps(extract)) < len(pickle.dumps(with_map)) / 2
+
+
+def stored_values(store: Path) -> dict:
+    """Every stored document as plain values: its row, text and rows per table (each row
+    with its raw span; the offset map is not stored)."""
+    import pickle
+
+    from dagster_project.core.normalize import KeptText
 
     out = {}
     for path in sorted((store / "extracted_document").glob("*.pkl")):
         extract = pickle.loads(path.read_bytes())
         normalized = extract.document.normalized
-        offsets = [normalized.raw_span(i, i + 1) for i in range(len(normalized.text))] if normalized else None
+        assert normalized is None or type(normalized) is KeptText
         text = (normalized.text, normalized.flags, normalized.corrupt_spans) if normalized else None
-        out[path.stem] = (extract.document.row, extract.document.context, text, offsets, extract.tables)
+        out[path.stem] = (extract.document.row, extract.document.context, text, extract.tables)
     return out
 
 

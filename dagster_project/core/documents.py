@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dagster_project.core.context import DocContext
 from dagster_project.core.decoding import UndecodableError, decode_bytes
 from dagster_project.core.metadata import detect_metadata
-from dagster_project.core.normalize import NormalizedText, detect_script, normalize_text
+from dagster_project.core.normalize import KeptText, NormalizedText, detect_script, normalize_text
 from dagster_project.core.sources import SourceFile
 
 METADATA_FIELDS = (
@@ -27,7 +27,7 @@ class DocumentResult:
     """What reading one source gives: always a row; text and context only when status is ok."""
 
     row: dict
-    normalized: NormalizedText | None = None
+    normalized: NormalizedText | KeptText | None = None  # KeptText once its rows are extracted
     context: DocContext | None = None
 
     @property

@@ -74,6 +74,18 @@ _LONG_LINE = 1_000  # characters of a line kept whole while deciding on line bre
 
 
 @dataclass(frozen=True)
+class KeptText:
+    """A normalized text as stored once its rows are extracted: without the offset map.
+
+    Every row carries its raw span already, and no later step reads the map, which is
+    most of a stored document's bytes (two 8-byte offsets a character)."""
+
+    text: str
+    flags: tuple[str, ...] = ()
+    corrupt_spans: tuple[tuple[int, int], ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class NormalizedText:
     """The normalized text, its offset map to the decoded raw text, and what was done."""
 
@@ -87,6 +99,9 @@ class NormalizedText:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         return self.tracked.raw_span(start, end)
+
+    def kept(self) -> KeptText:
+        return KeptText(self.text, self.flags, self.corrupt_spans)
 
 
 @lru_cache(maxsize=2)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -53,12 +53,14 @@ def document_summary(result: DocumentResult) -> dict:
 
 
 def extract_document(result: DocumentResult) -> DocumentExtract:
-    """Every table's rows of one read document (none when it was quarantined)."""
+    """Every table's rows of one read document (none when it was quarantined), with the
+    document as stored: its text without the offset map, whose raw spans the rows hold."""
     tables = {}
     for table in ROW_TABLES:
         rows, problems = extract_table(table, result.normalized, result.context) if result.ok else ([], [])
         tables[table] = ExtractedRows(rows, problems)
-    return DocumentExtract(result, tables)
+    kept = replace(result, normalized=result.normalized.kept()) if result.normalized is not None else result
+    return DocumentExtract(kept, tables)
 
 
 def extract_summary(extract: DocumentExtract) -> dict:
