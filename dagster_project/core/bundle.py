@@ -36,6 +36,11 @@ def _is_bundle(rel: str) -> bool:
     return rel == SUMS or ("/" not in rel and rel.startswith(f"{PACKAGE_NAME}-") and rel.endswith(".zip"))
 
 
+def _zipped_files(root: Path) -> list[str]:
+    """The files the zip holds: all but itself and SHA256SUMS, in path order."""
+    return [rel for rel in package_files(root) if not _is_bundle(rel)]
+
+
 def zip_bytes(
     root: Path, version: str, files: list[str] | None = None, before_reading: Callable[[str], None] | None = None
 ) -> bytes:
@@ -43,7 +48,7 @@ def zip_bytes(
     (default: every file but the zip and SHA256SUMS); `before_reading(path)` is called
     before each file is read."""
     prefix = zip_name(version).removesuffix(".zip") + "/"
-    files = [rel for rel in package_files(root) if not _is_bundle(rel)] if files is None else files
+    files = _zipped_files(root) if files is None else files
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for rel in files:
@@ -79,7 +84,7 @@ def bundle_while_finishing(root: Path, version: str, unfinished: str) -> Iterato
     report. If the block raises, the zip is abandoned and nothing is added. The bytes are
     those `zip_bytes` gives the finished folder.
     """
-    files = [rel for rel in package_files(root) if not _is_bundle(rel)]
+    files = _zipped_files(root)
     if unfinished not in files:
         raise ValueError(f"{unfinished} is not a file of {root}")
     finished = threading.Event()
