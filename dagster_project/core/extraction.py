@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import traceback
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from dagster_project.core.context import DocContext
 from dagster_project.core.documents import DocumentResult
@@ -55,16 +55,21 @@ def extract_table(table: str, normalized: NormalizedText, context: DocContext) -
     return finish_rows(rows, normalized, context.doc_id), []
 
 
+_PASSAGE = itemgetter("char_start", "char_end")
+
+
 def finish_rows(rows: list[dict], normalized: NormalizedText, doc_id: str) -> list[dict]:
     """Add `id` (`<doc_id>:<start>-<end>:<k>`) and the raw span of each row's passage."""
-    seen: Counter[tuple[int, int]] = Counter()
+    # (runs for every row of every table: a plain dict counts, and nothing is looked up twice)
+    seen: dict[tuple[int, int], int] = {}
     finished = []
-    for row in sorted(rows, key=lambda r: (r["char_start"], r["char_end"])):
-        span = (int(row["char_start"]), int(row["char_end"]))
-        k = seen[span]
-        seen[span] += 1
-        raw_start, raw_end = normalized.raw_span(*span) if span[1] > span[0] else (None, None)
+    raw_span = normalized.raw_span
+    for row in sorted(rows, key=_PASSAGE):
+        start, end = int(row["char_start"]), int(row["char_end"])
+        k = seen.get((start, end), 0)
+        seen[start, end] = k + 1
+        raw_start, raw_end = raw_span(start, end) if end > start else (None, None)
         finished.append(
-            {"id": f"{doc_id}:{span[0]}-{span[1]}:{k}", **row, "doc_id": doc_id, "raw_start": raw_start, "raw_end": raw_end}
+            {"id": f"{doc_id}:{start}-{end}:{k}", **row, "doc_id": doc_id, "raw_start": raw_start, "raw_end": raw_end}
         )
     return finished

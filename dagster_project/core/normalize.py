@@ -48,8 +48,9 @@ _SPACES_DROPPED = re.compile(
 _BLANK_LINES = re.compile(r"\n\n+")
 # Corruption: U+FFFD, or question marks wedged into Chinese text (a lossy re-encoding).
 # A run of `?` is tried once, from its start: trying every position of a long run is quadratic.
-# (Read as: U+FFFD, or a `?` after such a character, or a first `?` followed by one.)
-MOJIBAKE = re.compile(rf"\ufffd+|\?(?:(?<=[{CJK}。，、：；“”]\?)\?*|(?<!\?\?)\?*+(?=[{CJK}“”]))")
+# (Read as: a run of U+FFFD, or a `?` after such a character, or a first `?` followed by
+# one; the first character is matched before the alternatives, as a class to skip ahead to.)
+MOJIBAKE = re.compile(rf"[\ufffd?](?:(?<=\ufffd)\ufffd*|(?<=[{CJK}。，、：；“”]\?)\?*|(?<!\?\?)\?*+(?=[{CJK}“”]))")
 
 _TERMINAL_CHARS = "。！？!?；;：:…”\"）)】」』"
 _TERMINAL = tuple(_TERMINAL_CHARS)
@@ -69,7 +70,6 @@ _HAN_RUN = re.compile(f"[{CJK}][{CJK}]*")
 _HAN_RUN_SPLIT = re.compile(f"([{CJK}][{CJK}]*)")
 _SCRIPT_SAMPLE_CHARS = 200_000  # Chinese characters script detection looks at, at most
 _SCRIPT_CHUNK = 5_000
-_NONZERO_TO_ONE = bytes([0] + [1] * 255)  # a bytes.translate table
 _LONG_LINE = 1_000  # characters of a line kept whole while deciding on line breaks
 
 
@@ -133,18 +133,16 @@ def _changed(text: str, converted: str) -> int:
     """How many positions of `text` hold another character in `converted` (up to the shorter).
 
     Compared in C rather than character by character in Python: the two strings as UTF-32
-    integers XOR to zero exactly where they agree; each nonzero byte is marked 1, and the
-    marks of a character's three low bytes are ORed (the fourth byte of a code point is 0).
+    integers XOR to zero exactly where they agree; a character's three low bytes are ORed
+    into its lowest one (the fourth byte of a code point is 0), which is 0 where they agree.
     """
     n = min(len(text), len(converted))
     text, converted = text[:n], converted[:n]
     if text == converted:
         return 0
     diff = _utf32_int(text) ^ _utf32_int(converted)
-    marks = diff.to_bytes(4 * n, "little").translate(_NONZERO_TO_ONE)
-    per_char = (int.from_bytes(marks[0::4], "little") | int.from_bytes(marks[1::4], "little")
-                | int.from_bytes(marks[2::4], "little"))
-    return per_char.bit_count()
+    lowest_bytes = (diff | diff >> 8 | diff >> 16).to_bytes(4 * n, "little")[0::4]
+    return n - lowest_bytes.count(0)
 
 
 def _utf32_int(text: str) -> int:

@@ -396,10 +396,9 @@ def is_project_name(name: str, listed: bool) -> bool:
 _KEY_DROP_CHARS = "“”‘’\"'《》〈〉「」『』【】[]()（）*·•　 "
 _KEY_DROP = re.compile(f"[{re.escape(_KEY_DROP_CHARS)}]")
 # Work done on a thing is not a different thing: G206…段改建 and G206…段改造 are one project.
-_WORK_SUFFIX = re.compile(
-    r"(?:提升改造|升级改造|改造提升|改扩建|扩建|改建|改造|迁建|新建|重建|扩容|扩能|除险加固|节水改造|"
-    r"建设|工程|项目)$"
-)
+_WORK_SUFFIX_WORDS = ("提升改造", "升级改造", "改造提升", "改扩建", "扩建", "改建", "改造", "迁建", "新建", "重建", "扩容",
+                      "扩能", "除险加固", "节水改造", "建设", "工程", "项目")
+_WORK_SUFFIX = re.compile(rf"(?:{'|'.join(_WORK_SUFFIX_WORDS)})$")
 _OWNERS = ("华能", "大唐", "华电", "国电", "国家电投", "中广核", "华润")
 _RAILWAY = re.compile(r"高速铁路|城际铁路|高铁")
 _PHASE_ONE = re.compile(r"一期$")
@@ -417,21 +416,27 @@ def project_key(name: str) -> str:
     trailing work words (改扩建, 改造, 除险加固, 建设, 工程, 项目 …) are dropped, so the
     project is followed from 启动…改造 to 完成…改建.
     """
+    # (each rewrite only when the characters it needs are there: most keys need few of them;
+    # dropping 【】 leaves no glossary marker to remove)
     key = _KEY_DROP.sub("", unicodedata.normalize("NFKC", name)).upper()
-    key = MARKER.sub("", key)
-    key = OWN_PREFIX.sub("", key)
-    for owner in _OWNERS:
-        if key.startswith(owner) and len(key) > len(owner) + 2:
-            key = key[len(owner):]
-    key = _RAILWAY.sub("铁路", key)
+    if key.startswith("市"):
+        key = OWN_PREFIX.sub("", key)
+    if key.startswith(_OWNERS):
+        for owner in _OWNERS:
+            if key.startswith(owner) and len(key) > len(owner) + 2:
+                key = key[len(owner):]
+    if "铁" in key:
+        key = _RAILWAY.sub("铁路", key)
     key = key.replace("高速公路", "高速")
-    m = _ROUTE.match(key)
+    m = _ROUTE.match(key) if "至" in key else None
     if m:
         key = m.group(1)[0] + m.group(2)[0] + (m.group(3)[0] if m.group(3) else "") + m.group(4) + m.group(5)
     prev = None
     while prev != key:
         prev = key
-        stripped = _WORK_SUFFIX.sub("", key)
-        key = stripped if len(stripped) >= 2 else key
-    key = _PHASE_ONE.sub("", key) or key
+        if key.rstrip().endswith(_WORK_SUFFIX_WORDS):
+            stripped = _WORK_SUFFIX.sub("", key)
+            key = stripped if len(stripped) >= 2 else key
+    if "一期" in key:
+        key = _PHASE_ONE.sub("", key) or key
     return key

@@ -74,8 +74,10 @@ def verbs() -> dict[str, Verb]:
 
 @lru_cache(maxsize=1)
 def _verb_regex() -> re.Pattern[str]:
-    words = sorted(list(verbs()) + list(_FALSE_VERBS), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    """The verbs and the words that only look like one, the longest at a position (a
+    prefix tree: every text is searched for them, and `re` drops most words on their
+    first character)."""
+    return re.compile(pn.prefix_tree([*verbs(), *_FALSE_VERBS]))
 
 
 @lru_cache(maxsize=1)
@@ -284,9 +286,12 @@ def _tail_stage(tail: str) -> str | None:
     """Stage of the verbs written after a list (前期工作 → planned, 投产 → complete)."""
     if not tail:
         return None
-    found = [verbs()[m.group(0)] for m in _verb_regex().finditer(tail) if m.group(0) in verbs()]
-    specific = [v for v in found if v.word != "建设"]
-    return specific[0].stage if specific else None
+    vocabulary = verbs()
+    for m in _verb_regex().finditer(tail):
+        verb = vocabulary.get(m.group())
+        if verb is not None and verb.word != "建设":
+            return verb.stage
+    return None
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

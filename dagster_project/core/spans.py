@@ -141,16 +141,16 @@ class TrackedText:
         if new and "" in matches:  # an insertion at an empty match: one step per match
             return self.sub(pattern, lambda m: new)
         # (Positions are kept in arrays, not lists: millions of int objects take gigabytes.)
-        lengths = array(_OFFSET, map(len, pieces))
-        bounds = array(_OFFSET, accumulate(lengths, initial=0))
+        bounds = array(_OFFSET, accumulate(map(len, pieces), initial=0))
         cut_starts, cut_ends = bounds[1:-1:2], bounds[2::2]  # where each match lies
         del bounds
+        # Only a match of another length than `new` changes the offsets (a same-length one
+        # keeps its characters' spans, an unchanged one is not replaced at all).
+        some_match_of_new_length = len(new) in map(len, matches)
         pieces[1::2] = [new] * len(matches)
         text = "".join(pieces)
         del pieces, matches
-        # Only a match of another length than `new` changes the offsets (a same-length one
-        # keeps its characters' spans, an unchanged one is not replaced at all).
-        if len(new) in lengths[1::2]:
+        if some_match_of_new_length:
             resized = [(s, e) for s, e in zip(cut_starts, cut_ends) if e - s != len(new)]
             if not resized:
                 return self.respelled(text)
@@ -160,7 +160,7 @@ class TrackedText:
             return TrackedText(text, _spliced(self._starts, cut_starts, cut_ends),
                                _spliced(self._ends, cut_starts, cut_ends))
         # Each replacement spans its whole match: from its first character's start to its last one's end.
-        first_starts = array(_OFFSET, map(self._starts.__getitem__, cut_starts))
+        first_starts = array(_OFFSET, [self._starts[s] for s in cut_starts])
         last_ends = array(_OFFSET, [self._ends[e - 1] for e in cut_ends])
         return TrackedText(
             text,
