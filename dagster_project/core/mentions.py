@@ -146,6 +146,8 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
             if q.prefix_start >= start and q.end <= end]
     out: list[Mention] = []
     first_estimate = _ESTIMATE.search(text, start, end)
+    # (a commitment word near a number is one of the sentence: most sentences have none)
+    any_commit = _COMMIT.search(text, start, end) is not None
     sent = (start, end)
     subject: tuple[str, int] | None = None  # last explicit name and where it starts
     subject_unit = ""  # unit of the last amount reported for that name
@@ -169,7 +171,7 @@ def sentence_mentions(text: str, start: int, end: int, qtys: list[Quantity] | No
             continue
         distrib = _DISTRIB_AT_END.search(pre_stripped) if _may_distribute(pre_stripped) else None
         group, j = _value_list(text, qtys, i) if distrib else ([q], i + 1)
-        commit_words = _COMMIT.findall(text, max(start, off - 8), q.prefix_start)
+        commit_words = _COMMIT.findall(text, max(start, off - 8), q.prefix_start) if any_commit else None
         commit = "".join(dict.fromkeys(commit_words)) if commit_words else ""
         estimate = first_estimate is not None and first_estimate.start() < q.start
 
@@ -584,12 +586,16 @@ def _next_sep(text: str, lo: int, hi: int) -> int:
     return m.start() if m else hi
 
 
+# The last separator in one match: .* runs to the end, then backs off to where a separator
+# matches. (Separator matches cannot overlap, and none can start inside another, so the
+# last place one matches is where the last of a left-to-right scan starts.)
+_LAST_CLAUSE_SEP = re.compile(".*" + _CLAUSE_SEP.pattern, re.DOTALL)
+
+
 def _last_sep(text: str, lo: int, hi: int) -> int:
     """Index after the last clause separator in text[lo:hi] (lo when none)."""
-    best = lo
-    for m in _CLAUSE_SEP.finditer(text, lo, hi):
-        best = m.end()
-    return best
+    m = _LAST_CLAUSE_SEP.match(text, lo, hi)
+    return m.end() if m else lo
 
 
 def _emit(names, group, quote_start, quote_end, verbs, commit, estimate, sent, from_to="", scope=""):

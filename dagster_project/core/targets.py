@@ -68,16 +68,18 @@ def _type_and_year(m: Mention, text: str, sec: Section | None, doc: DocContext, 
     plan_year = (sec.year if sec and sec.year else None) or doc.plan_year
     s, _ = m.sentence
     before = text[s:m.quote_end]
-    if _LONG_TERM.search(before):
+    # (every pattern below but _MULTI_YEAR needs the word 年: most sentences have none)
+    dated = "年" in before
+    if dated and _LONG_TERM.search(before):
         return "long_term", 2035
-    years = [int(a or b) for a, b in _BY_YEAR.findall(before)]
+    years = [int(a or b) for a, b in _BY_YEAR.findall(before)] if dated else []
     if years and (plan_year is None or years[-1] > plan_year):
         return "five_year", years[-1]
     if sec is not None and sec.span is not None:
         return "five_year", sec.span[1]
     if doc.doc_type == PARTY_CONGRESS:
         return "five_year", congress_year
-    three = _THREE_YEAR.search(before)
+    three = _THREE_YEAR.search(before) if dated else None
     if three and plan_year:
         return "five_year", plan_year + _N[three.group(1)] - 1
     if _MULTI_YEAR.search(before) and not (sec and sec.year):

@@ -115,6 +115,8 @@ def standardize(value: float | None, unit: str) -> tuple[float | None, str]:
     u = units().get(unit)
     if value is None or u is None or not u.unit_std:
         return None, ""
+    if u.factor == 1:
+        return float(value), u.unit_std  # (what the decimal product below gives: the value itself)
     # decimal arithmetic: 154.7 × 1e8 is 15470000000, not 15469999999.999998
     return float(Decimal(repr(float(value))) * _decimal_factor(unit)), u.unit_std
 
