@@ -589,7 +589,7 @@ def _next_sep(text: str, lo: int, hi: int) -> int:
 # The last separator in one match: .* runs to the end, then backs off to where a separator
 # matches. (Separator matches cannot overlap, and none can start inside another, so the
 # last place one matches is where the last of a left-to-right scan starts.)
-_LAST_CLAUSE_SEP = re.compile(".*" + _CLAUSE_SEP.pattern, re.DOTALL)
+_LAST_CLAUSE_SEP = re.compile(f".*(?:{_CLAUSE_SEP.pattern})", _CLAUSE_SEP.flags | re.DOTALL)
 
 
 def _last_sep(text: str, lo: int, hi: int) -> int:
