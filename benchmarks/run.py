@@ -6,7 +6,9 @@
 Every `gwr build` runs as its own process (as a person runs it) with a fresh DAGSTER_HOME
 unless said otherwise; wall time, CPU time (user + system) and peak resident memory are
 taken from that process. Machines shared with other work make wall times noisy: compare
-CPU times too. Nothing here is run by CI except the smoke run.
+CPU times too. After each build of the largest corpus with nothing or one document
+changed, the Dagster run's own events tell how long each step took. Nothing here is run
+by CI except the smoke run.
 """
 
 from __future__ import annotations
@@ -69,6 +71,26 @@ def gwr_build(sources: Path, out: Path, home: Path) -> dict:
     return result
 
 
+def gwr_build_with_steps(sources: Path, out: Path, home: Path) -> dict:
+    """`gwr build`, then how long its Dagster run and each step took (benchmarks/run_steps.py);
+    the rest of the wall time is outside the run: imports, the instance, the sources."""
+    result = gwr_build(sources, out, home)
+    env = os.environ | {"DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"}
+    steps = json.loads(timed([sys.executable, "-m", "benchmarks.run_steps"], env)["stdout"])
+    outside = round(result["wall_s"] - steps["run_s"], 3) if steps["run_s"] is not None else None
+    return result | {"run_s": steps["run_s"], "outside_run_s": outside, "steps_s": steps["steps_s"]}
+
+
+def median_steps(runs: list[dict]) -> dict:
+    """The median of each step's seconds, and of the time outside the run, over `runs`."""
+    names = list(dict.fromkeys(step for r in runs for step in r["steps_s"]))  # in the order they ran
+    steps = {
+        name: round(statistics.median(r["steps_s"][name] for r in runs if name in r["steps_s"]), 3) for name in names
+    }
+    outside = [r["outside_run_s"] for r in runs if r["outside_run_s"] is not None]
+    return {"outside_run_s": round(statistics.median(outside), 3) if outside else None, "steps_s": steps}
+
+
 def median_of(runs: list[dict]) -> dict:
     return {k: round(statistics.median(r[k] for r in runs), 3) for k in ("wall_s", "cpu_s", "peak_mib")} | {
         "runs": len(runs)
@@ -108,6 +130,19 @@ def bench(sizes: list[int], repeat: int, work: Path, core_size: int) -> dict:
 
     n = max(sizes)
     corpus = work / f"corpus-{n}"
+    full = results["full"][str(n)]
+    # The same corpus built again with nothing changed: what every incremental build costs
+    # before its changes (the tables and the package are made again over all documents).
+    print(f"builds, {n} documents, nothing changed ({repeat}x) ...", flush=True)
+    same = [gwr_build_with_steps(corpus, work / f"out-{n}", work / f"home-{n}") for _ in range(repeat)]
+    results["unchanged"] = (
+        median_of(same)
+        | median_steps(same)
+        | {
+            "documents": n,
+            "share_of_full_wall": round(statistics.median(r["wall_s"] for r in same) / full["wall_s"], 3),
+        }
+    )
     # One build per changed document, a different one each time (wall times here move by
     # up to a quarter between runs, so one build says little).
     # (each document once: changing one again would write the same bytes, a build of nothing)
@@ -116,9 +151,8 @@ def bench(sizes: list[int], repeat: int, work: Path, core_size: int) -> dict:
     changed = []
     for k in range(runs):
         change_one(corpus, (n // 2 + k) % n)
-        changed.append(gwr_build(corpus, work / f"out-{n}", work / f"home-{n}"))
-    inc = median_of(changed)
-    full = results["full"][str(n)]
+        changed.append(gwr_build_with_steps(corpus, work / f"out-{n}", work / f"home-{n}"))
+    inc = median_of(changed) | median_steps(changed)
     inc |= {"documents": n, "share_of_full_wall": round(inc["wall_s"] / full["wall_s"], 3),
             "share_of_full_cpu": round(inc["cpu_s"] / full["cpu_s"], 3),
             "wall_s_each": [r["wall_s"] for r in changed]}  # fmt: skip
@@ -178,6 +212,9 @@ def table(r: dict) -> str:
     )
     for n, full in r["full"].items():
         row(f"gwr build, {n} documents ({full['bytes'] / 1e6:.1f} MB), full", full, f"{full['mb_per_s']:.3f}")
+    same = r["unchanged"]
+    row(f"gwr build, {same['documents']} documents, nothing changed", same, "",
+        f"median of {same['runs']}; {same['share_of_full_wall']:.1%} of full wall")  # fmt: skip
     inc = r["incremental"]
     row(f"gwr build, {inc['documents']} documents, one changed", inc, "",
         f"median of {inc['runs']}, each a different document; {inc['share_of_full_wall']:.1%} of full wall, "
@@ -198,6 +235,9 @@ def table(r: dict) -> str:
         )
     lines.append(f"| extraction core ≥ 5 MB/s per core | {g['core']['mb_per_s_per_core']} MB/s | {g['core']['met']} |")
     lines.append("")
+    for name, m in (("nothing changed", same), ("one changed", inc)):
+        parts = [f"outside the run {m['outside_run_s']}"] + [f"{k} {v}" for k, v in m["steps_s"].items()]
+        lines.append(f"{inc['documents']} documents, {name}, wall seconds (medians): " + ", ".join(parts))
     lines.append(
         "extraction core, CPU seconds per stage: " + ", ".join(f"{k} {v}" for k, v in c["stages_cpu_s"].items())
     )
@@ -211,7 +251,12 @@ def main(argv: list[str] | None = None) -> dict:
         default="200,1000",
         help="corpus sizes for full builds (comma-separated); the largest gets the incremental build",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the seeds build, the one-change build and the extraction core (median)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of the seeds build, the nothing-changed and one-change builds and the extraction core (median)",
+    )
     parser.add_argument("--core-size", type=int, default=200, help="documents for the extraction-core measurement")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--workdir", type=Path, default=None, help="keep corpora, instances and packages here")

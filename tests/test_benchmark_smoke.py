@@ -9,6 +9,7 @@ import re
 
 from benchmarks.corpus import NUMBER, change_one, corpus_digest, generate, seed_texts
 from benchmarks.run import main as run_benchmark
+from benchmarks.run_steps import step_seconds
 from tests.conftest import SEEDS
 
 
@@ -55,6 +56,26 @@ def test_benchmark_script_runs_end_to_end_on_three_documents(tmp_path):
         assert key in figures, key
     assert figures["full"]["3"]["documents"] == 3 and figures["full"]["3"]["peak_mib"] > 0
     assert figures["incremental"]["cpu_s"] > 0 and len(figures["incremental"]["wall_s_each"]) == 1
+    # one change: the per-document step ran for it; nothing changed: only the whole-corpus steps
+    assert {"extracted_document", "tables", "data_package"} <= set(figures["incremental"]["steps_s"])
+    assert set(figures["unchanged"]["steps_s"]) == {"tables", "data_package"}
+    for m in (figures["incremental"], figures["unchanged"]):
+        assert 0 < sum(m["steps_s"].values()) < m["wall_s"] and 0 < m["outside_run_s"] < m["wall_s"]
     assert figures["core"]["documents"] == 3 and figures["core"]["bytes"] > 0
     assert figures["core"]["rows"]["indicators"] > 0
     assert figures["goals"]["seeds_build_vs_import_floor"]["wall_ratio"] > 0
+
+
+def test_step_seconds_pairs_each_step_with_its_end_and_times_the_run():
+    events = [
+        ("RUN_START", None, 100.0),
+        ("STEP_START", "a", 101.0),
+        ("STEP_OUTPUT", "a", 102.0),
+        ("STEP_SUCCESS", "a", 103.5),
+        ("STEP_START", "b", 104.0),
+        ("STEP_FAILURE", "b", 104.25),
+        ("STEP_START", "c", 105.0),  # never ended: left out
+        ("RUN_FAILURE", None, 106.0),
+    ]
+    assert step_seconds(events) == {"run_s": 6.0, "steps_s": {"a": 2.5, "b": 0.25}}
+    assert step_seconds(events[1:4]) == {"run_s": None, "steps_s": {"a": 2.5}}  # a run that never started
