@@ -63,10 +63,14 @@ def gwr_command() -> list[str]:
     return [str(gwr)] if gwr.exists() else [sys.executable, "-m", "dagster_project.cli"]
 
 
+def instance_env(home: Path) -> dict:
+    """The environment of a process that uses the Dagster instance in `home`."""
+    return os.environ | {"DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"}
+
+
 def gwr_build(sources: Path, out: Path, home: Path) -> dict:
     home.mkdir(parents=True, exist_ok=True)
-    env = os.environ | {"DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"}
-    result = timed([*gwr_command(), "build", "--sources", str(sources), "--out", str(out)], env)
+    result = timed([*gwr_command(), "build", "--sources", str(sources), "--out", str(out)], instance_env(home))
     del result["stdout"]
     return result
 
@@ -75,8 +79,7 @@ def gwr_build_with_steps(sources: Path, out: Path, home: Path) -> dict:
     """`gwr build`, then how long its Dagster run and each step took (benchmarks/run_steps.py);
     the rest of the wall time is outside the run: imports, the instance, the sources."""
     result = gwr_build(sources, out, home)
-    env = os.environ | {"DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"}
-    steps = json.loads(timed([sys.executable, "-m", "benchmarks.run_steps"], env)["stdout"])
+    steps = json.loads(timed([sys.executable, "-m", "benchmarks.run_steps"], instance_env(home))["stdout"])
     outside = round(result["wall_s"] - steps["run_s"], 3) if steps["run_s"] is not None else None
     return result | {"run_s": steps["run_s"], "outside_run_s": outside, "steps_s": steps["steps_s"]}
 
@@ -237,7 +240,7 @@ def table(r: dict) -> str:
     lines.append("")
     for name, m in (("nothing changed", same), ("one changed", inc)):
         parts = [f"outside the run {m['outside_run_s']}"] + [f"{k} {v}" for k, v in m["steps_s"].items()]
-        lines.append(f"{inc['documents']} documents, {name}, wall seconds (medians): " + ", ".join(parts))
+        lines.append(f"{m['documents']} documents, {name}, wall seconds (medians): " + ", ".join(parts))
     lines.append(
         "extraction core, CPU seconds per stage: " + ", ".join(f"{k} {v}" for k, v in c["stages_cpu_s"].items())
     )
